@@ -1,0 +1,41 @@
+/**
+ * asciicast v3 encoding: a JSON header line, then one JSON array per event whose first field is
+ * the interval in seconds since the previous event. Each line stands alone, so a file cut
+ * after any line is a valid recording.
+ */
+import type { CastEventCode, CastHeader } from "./types.ts";
+
+export function encodeV3Header(header: CastHeader): string {
+  const term: Record<string, unknown> = { cols: header.cols, rows: header.rows };
+  if (header.termType) term.type = header.termType;
+  const out: Record<string, unknown> = { version: 3, term };
+  if (header.timestamp !== undefined) out.timestamp = header.timestamp;
+  if (header.idleTimeLimit !== undefined) out.idle_time_limit = header.idleTimeLimit;
+  if (header.command !== undefined) out.command = header.command;
+  if (header.title !== undefined) out.title = header.title;
+  if (header.env && Object.keys(header.env).length > 0) out.env = header.env;
+  return JSON.stringify(out) + "\n";
+}
+
+/** Formats microseconds as seconds with up to six decimals, no trailing zeros. */
+export function formatSeconds(micros: number): string {
+  const whole = Math.floor(micros / 1_000_000);
+  const frac = micros - whole * 1_000_000;
+  if (frac === 0) return `${whole}.0`;
+  return `${whole}.${String(frac).padStart(6, "0").replace(/0+$/, "")}`;
+}
+
+/**
+ * Turns absolute event times into v3 intervals. Times are rounded to microseconds before the
+ * difference is taken, so summing the intervals never drifts from the real clock.
+ */
+export class V3EventEncoder {
+  #lastMicros = 0;
+
+  encode(timeSeconds: number, code: CastEventCode, data: string): string {
+    const micros = Math.max(this.#lastMicros, Math.round(timeSeconds * 1_000_000));
+    const interval = micros - this.#lastMicros;
+    this.#lastMicros = micros;
+    return `[${formatSeconds(interval)}, "${code}", ${JSON.stringify(data)}]\n`;
+  }
+}
