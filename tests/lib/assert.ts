@@ -23,11 +23,16 @@ export function assertNotMatch(actual: string, expected: RegExp, message?: strin
 
 export function assertStringIncludes(actual: string, expected: string, message?: string): void {
   if (!actual.includes(expected)) {
-    nodeAssert.fail(message ?? `Expected ${JSON.stringify(actual)} to include ${JSON.stringify(expected)}`);
+    nodeAssert.fail(
+      message ?? `Expected ${JSON.stringify(actual)} to include ${JSON.stringify(expected)}`,
+    );
   }
 }
 
-export function assertThrows(fn: () => unknown, matcher?: RegExp | (new (...a: never[]) => Error)): void {
+export function assertThrows(
+  fn: () => unknown,
+  matcher?: RegExp | (new (...a: never[]) => Error),
+): void {
   nodeAssert.throws(fn, matcher as RegExp);
 }
 

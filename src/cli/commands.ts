@@ -1,0 +1,17 @@
+/** Subcommands, loaded lazily so `ddcoterm -- cmd` imports only what recording needs. */
+export interface Subcommand {
+  summary: string;
+  load: () => Promise<{ run(args: string[]): Promise<number> }>;
+}
+
+export const SUBCOMMANDS: Record<string, Subcommand> = {
+  sessions: {
+    summary: "List recorded sessions, newest first",
+    load: () => import("./sessions.ts"),
+  },
+  play: { summary: "Replay a session in the terminal", load: () => import("./play.ts") },
+  export: {
+    summary: "Convert a session to asciicast v3, v2 or plain text",
+    load: () => import("./export.ts"),
+  },
+};

@@ -1,0 +1,137 @@
+import { EXIT_CANNOT_EXECUTE, EXIT_NOT_FOUND, UserError } from "../core/errors.ts";
+import { ddcotermHome, displayPath, sessionsDir } from "../core/home.ts";
+import { raiseSignalOnSelf } from "../pty/mod.ts";
+import { recordSession } from "../record/mod.ts";
+import { findExecutable, isExecutableFile } from "../shim/which.ts";
+import type { OptionSpec, ParsedArgs } from "./args.ts";
+import { say } from "./output.ts";
+
+export const RECORD_OPTIONS: OptionSpec[] = [
+  { name: "help", short: "h", type: "boolean" },
+  { name: "version", short: "V", type: "boolean" },
+  { name: "output", short: "o", type: "string" },
+  { name: "quiet", short: "q", type: "boolean" },
+  { name: "title", short: "t", type: "string" },
+  { name: "capture-input", type: "boolean" },
+  { name: "idle-time-limit", short: "i", type: "number" },
+  { name: "headless", type: "boolean" },
+];
+
+export function recordHelp(): string {
+  return `ddcoterm — record terminal sessions and guard dangerous commands
+
+Usage: ddcoterm [OPTIONS] [-- <COMMAND>...] [COMMAND]
+
+With no command, records an interactive $SHELL (or /bin/sh). With -- COMMAND, records that
+one command. Recordings are asciicast v3 files under $DDCOTERM_HOME/sessions/<id>/
+(default ~/.ddcoterm), written as they happen and redacted before they reach disk.
+
+Options:
+  -o, --output FILE           Also write the recording to FILE
+  -q, --quiet                 No start and end banners
+  -t, --title TITLE           Title stored in the recording
+      --capture-input         Record keystrokes too ("i" events; off by default;
+                              input typed while echo is off is never stored)
+  -i, --idle-time-limit SECS  Longest pause a player shows (stored in the header)
+      --headless              Do not use a pty even on a terminal (pipe mode)
+  -h, --help                  Show this help (also: ddcoterm COMMAND --help)
+  -V, --version               Show the version
+
+Commands:
+  sessions   List recorded sessions, newest first
+  play       Replay a session in the terminal
+  export     Convert a session to asciicast v3, v2 or plain text
+
+Environment:
+  DDCOTERM_HOME        Where everything lives (default ~/.ddcoterm)
+  DDCOTERM_SESSION_ID  Set inside a recorded session to its id
+
+Examples:
+  ddcoterm                                  # record a shell session until you exit it
+  ddcoterm -- kubectl get pods              # record one command
+  ddcoterm -q -o deploy.cast -- ./deploy.sh # no banners, and a copy in deploy.cast
+  ddcoterm sessions                         # what has been recorded
+  ddcoterm play 0193                        # replay by id prefix`;
+}
+
+/** Records the shell or the command after `--`, and exits as the child did. */
+export async function recordCommand(parsed: ParsedArgs): Promise<number> {
+  const options = parsed.options;
+  const quiet = options.quiet === true;
+  const env = Deno.env.toObject();
+  const idle = options["idle-time-limit"] as number | undefined;
+  if (idle !== undefined && idle <= 0) {
+    throw new UserError(`Option "--idle-time-limit" expects a positive number, got "${idle}"`);
+  }
+
+  const interactive = parsed.rest === null || parsed.rest.length === 0;
+  let argv: string[];
+  if (interactive) {
+    const shell = env.SHELL && isExecutableFile(env.SHELL) ? env.SHELL : "/bin/sh";
+    argv = [shell];
+  } else {
+    argv = dropLegacyCommandWord(parsed.rest!, env.PATH);
+  }
+  const file = resolveProgram(argv[0], env.PATH);
+
+  const home = ddcotermHome();
+  const result = await recordSession({
+    sessionsDir: sessionsDir(home),
+    file,
+    argv,
+    interactive,
+    env,
+    title: options.title as string | undefined,
+    idleTimeLimit: idle,
+    captureInput: options["capture-input"] === true,
+    outputFile: options.output as string | undefined,
+    forcePipe: options.headless === true,
+    onStart: (info) => {
+      if (!quiet) say(`recording session ${info.id} to ${displayPath(info.dir)}/`);
+    },
+    onSinkError: (name, error) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      say(`warning: cannot write "${name}": ${reason}; the session goes on without it`);
+    },
+  });
+
+  const code = result.meta.exitCode ?? 1;
+  if (!quiet) {
+    say(
+      `session ${result.id} ended (exit ${code}); replay: ddcoterm play ${result.id}`,
+    );
+  }
+  if (result.status.signal !== undefined && !CORE_DUMP_SIGNALS.has(result.status.signal)) {
+    raiseSignalOnSelf(result.status.signal);
+  }
+  return code;
+}
+
+/** Signals whose default action dumps core: re-raising them would dump ddcoterm's core. */
+const CORE_DUMP_SIGNALS = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
+
+/**
+ * CoTerm's first documented form was `ddcoterm -- COMMAND kubectl`: the literal word COMMAND
+ * is dropped unless a program of that name exists.
+ */
+export function dropLegacyCommandWord(argv: string[], pathEnv: string | undefined): string[] {
+  if (argv.length > 1 && argv[0] === "COMMAND" && !findExecutable("COMMAND", pathEnv)) {
+    return argv.slice(1);
+  }
+  return argv;
+}
+
+function resolveProgram(name: string, pathEnv: string | undefined): string {
+  const found = findExecutable(name, pathEnv);
+  if (found) return found;
+  if (name.includes("/")) {
+    try {
+      const info = Deno.statSync(name);
+      if (info.isDirectory) throw new UserError(`${name}: is a directory`, EXIT_CANNOT_EXECUTE);
+      throw new UserError(`${name}: permission denied`, EXIT_CANNOT_EXECUTE);
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+    }
+  }
+  throw new UserError(`${name}: command not found`, EXIT_NOT_FOUND);
+}

@@ -1,0 +1,43 @@
+import { cString, cStringArray, errno, lib } from "./libc.ts";
+
+const SIG_DFL = 0n;
+const SIG_UNBLOCK = 1;
+
+/**
+ * Ends this process the way a child ended: by the same signal, so a parent shell sees "killed
+ * by SIGINT" (and stops a script's loop) exactly as with the bare command. Returns only when
+ * the signal did not kill us.
+ */
+export function raiseSignalOnSelf(signal: number): void {
+  const c = lib();
+  c.signal(signal, SIG_DFL);
+  const set = new Uint8Array(128);
+  c.sigemptyset(set);
+  // sigaddset by hand: bit (signal - 1) of the mask.
+  set[(signal - 1) >> 3] |= 1 << ((signal - 1) & 7);
+  c.sigprocmask(SIG_UNBLOCK, set, null);
+  c.kill(c.getpid(), signal);
+}
+
+/**
+ * Replaces this process with `path` (same pid, stdio and signals): the zero-overhead path
+ * when no action applies. Returns only on failure, with errno.
+ */
+export function execReplacingProcess(
+  path: string,
+  argv: string[],
+  env: Record<string, string>,
+): number {
+  const args = cStringArray(argv);
+  const envp = cStringArray(Object.entries(env).map(([k, v]) => `${k}=${v}`));
+  // Deno ignores SIGPIPE; an exec keeps ignored dispositions, so restore the default first.
+  lib().signal(13, SIG_DFL);
+  lib().execve(
+    cString(path),
+    new Uint8Array(args.array.buffer),
+    new Uint8Array(envp.array.buffer),
+  );
+  void args.keep;
+  void envp.keep;
+  return errno();
+}

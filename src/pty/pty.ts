@@ -1,0 +1,185 @@
+/**
+ * Pseudo-terminals through libc: openpty, then posix_spawnp with a new session whose first
+ * file action opens the slave by path, which makes it the child's controlling terminal.
+ * forkpty is not an option: a forked V8 child has no heap (PLATFORM-NOTES).
+ */
+import { cString, cStringArray, errno, lib } from "./libc.ts";
+
+const POSIX_SPAWN_SETSIGDEF = 0x04;
+const POSIX_SPAWN_SETSIGMASK = 0x08;
+const POSIX_SPAWN_SETSID = 0x80;
+const O_RDWR = 0x2;
+const TIOCSWINSZ = 0x5414n;
+const TIOCGWINSZ = 0x5413n;
+/** struct termios on Linux/glibc: four tcflag_t, c_line, c_cc[32], two speeds. */
+const TERMIOS_SIZE = 60;
+const LFLAG_OFFSET = 12;
+const ECHO = 0o10;
+const ICANON = 0o2;
+
+export interface WindowSize {
+  cols: number;
+  rows: number;
+}
+
+export interface Pty {
+  master: number;
+  slave: number;
+  slavePath: string;
+}
+
+function winsize(size: WindowSize): Uint8Array<ArrayBuffer> {
+  const buf = new Uint8Array(8);
+  const view = new DataView(buf.buffer);
+  view.setUint16(0, size.rows, true);
+  view.setUint16(2, size.cols, true);
+  return buf;
+}
+
+/** Reads the termios of `fd`, or null when it is not a terminal. */
+export function getTermios(fd: number): Uint8Array<ArrayBuffer> | null {
+  const buf = new Uint8Array(TERMIOS_SIZE + 4);
+  return lib().tcgetattr(fd, buf) === 0 ? buf : null;
+}
+
+/**
+ * Whether the terminal on `fd` is reading a secret: echo off in canonical (line) mode, as
+ * getpass, sudo, ssh and `read -s` set it. Line editors such as readline also turn echo off,
+ * but in non-canonical mode, echoing themselves: those keystrokes are ordinary input.
+ */
+export function readingSecret(fd: number): boolean {
+  const termios = getTermios(fd);
+  if (!termios) return false;
+  const lflag = new DataView(termios.buffer).getUint32(LFLAG_OFFSET, true);
+  return (lflag & ECHO) === 0 && (lflag & ICANON) !== 0;
+}
+
+/**
+ * Opens a pty of `size`. With `termiosOf` (the user's terminal fd), the slave starts with the
+ * same line discipline settings, as `script` does.
+ */
+export function openPty(size: WindowSize, termiosOf?: number): Pty {
+  const master = new Int32Array(1);
+  const slave = new Int32Array(1);
+  const name = new Uint8Array(4096);
+  const termios = termiosOf === undefined ? null : getTermios(termiosOf);
+  const rc = lib().openpty(
+    new Uint8Array(master.buffer),
+    new Uint8Array(slave.buffer),
+    name,
+    termios,
+    winsize(size),
+  );
+  if (rc !== 0) throw new Error(`Cannot open a pseudo-terminal: errno ${errno()}`);
+  const slavePath = new TextDecoder().decode(name.subarray(0, name.indexOf(0)));
+  return { master: master[0], slave: slave[0], slavePath };
+}
+
+export function setWindowSize(fd: number, size: WindowSize): void {
+  lib().ioctl(fd, TIOCSWINSZ, winsize(size));
+}
+
+export function getWindowSize(fd: number): WindowSize | null {
+  const buf = new Uint8Array(8);
+  if (lib().ioctl(fd, TIOCGWINSZ, buf) !== 0) return null;
+  const view = new DataView(buf.buffer);
+  return { rows: view.getUint16(0, true), cols: view.getUint16(2, true) };
+}
+
+export class SpawnError extends Error {
+  constructor(readonly file: string, readonly errno: number) {
+    super(`Cannot run "${file}": errno ${errno}`);
+  }
+}
+
+/**
+ * Starts `argv` in a new session with the pty slave as stdin, stdout, stderr and controlling
+ * terminal. Signal dispositions and the mask are reset: Deno ignores SIGPIPE, and a child must
+ * not inherit that.
+ */
+export function spawnInPty(
+  pty: Pty,
+  file: string,
+  argv: string[],
+  env: Record<string, string>,
+): number {
+  const c = lib();
+  const actions = new Uint8Array(256);
+  const attr = new Uint8Array(512);
+  const allSignals = new Uint8Array(128);
+  const noSignals = new Uint8Array(128);
+  c.sigfillset(allSignals);
+  c.sigemptyset(noSignals);
+  c.posix_spawn_file_actions_init(actions);
+  c.posix_spawnattr_init(attr);
+  try {
+    const slavePath = cString(pty.slavePath);
+    c.posix_spawn_file_actions_addopen(actions, 0, slavePath, O_RDWR, 0);
+    c.posix_spawn_file_actions_adddup2(actions, 0, 1);
+    c.posix_spawn_file_actions_adddup2(actions, 0, 2);
+    c.posix_spawn_file_actions_addclosefrom_np(actions, 3);
+    c.posix_spawnattr_setflags(
+      attr,
+      POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK,
+    );
+    c.posix_spawnattr_setsigdefault(attr, allSignals);
+    c.posix_spawnattr_setsigmask(attr, noSignals);
+    const pid = new Int32Array(1);
+    const args = cStringArray(argv);
+    const envp = cStringArray(Object.entries(env).map(([k, v]) => `${k}=${v}`));
+    const rc = c.posix_spawnp(
+      new Uint8Array(pid.buffer),
+      cString(file),
+      actions,
+      attr,
+      new Uint8Array(args.array.buffer),
+      new Uint8Array(envp.array.buffer),
+    );
+    // The pointer arrays refer into these buffers until posix_spawnp returns.
+    void args.keep;
+    void envp.keep;
+    void slavePath;
+    if (rc !== 0) throw new SpawnError(file, rc);
+    return pid[0];
+  } finally {
+    c.posix_spawn_file_actions_destroy(actions);
+    c.posix_spawnattr_destroy(attr);
+  }
+}
+
+export type ExitStatus = { code: number; signal?: undefined } | {
+  code?: undefined;
+  signal: number;
+};
+
+export function decodeWaitStatus(status: number): ExitStatus {
+  const termSig = status & 0x7f;
+  if (termSig === 0) return { code: (status >> 8) & 0xff };
+  return { signal: termSig };
+}
+
+/** The shell's view of an exit: the code, or 128 + the signal that killed it. */
+export function shellExitCode(status: ExitStatus): number {
+  return status.signal !== undefined ? 128 + status.signal : status.code;
+}
+
+/** Waits (on a libc thread, not the event loop) for `pid` to end. */
+export async function waitForExit(pid: number): Promise<ExitStatus> {
+  const status = new Int32Array(1);
+  const view = new Uint8Array(status.buffer);
+  for (;;) {
+    const rc = await lib().waitpid(pid, view, 0);
+    if (rc === pid) return decodeWaitStatus(status[0]);
+    if (rc === -1 && errno() !== 4 /* EINTR */) {
+      throw new Error(`Cannot wait for process ${pid}: errno ${errno()}`);
+    }
+  }
+}
+
+export function killProcess(pid: number, signal: number): void {
+  lib().kill(pid, signal);
+}
+
+export function closeFd(fd: number): void {
+  lib().close(fd);
+}

@@ -1,0 +1,9 @@
+export {
+  recordSession,
+  type SessionInfo,
+  type SessionRequest,
+  type SessionResult,
+} from "./session.ts";
+export { readMeta, type SessionMeta, writeMeta } from "./meta.ts";
+export type { StreamFilter } from "./filter.ts";
+export { restoreTerminal, stdioIsTerminal } from "./terminal.ts";

@@ -1,0 +1,192 @@
+import { CastTextDecoder } from "../cast/bytes.ts";
+import type { CastEventCode, CastHeader } from "../cast/types.ts";
+import type { EventsFile, SessionEvent } from "./events_file.ts";
+import { type FilterResult, PassThroughFilter, type StreamFilter } from "./filter.ts";
+import type { CastSink } from "./sink.ts";
+
+/** How often buffered events are made durable and held-back bytes are checked. */
+export const TICK_MS = 50;
+
+type Stream = "output" | "input";
+
+interface StreamState {
+  filter: StreamFilter;
+  decoder: CastTextDecoder;
+  code: CastEventCode;
+  bytes: number;
+}
+
+export interface RecorderOptions {
+  sinks: CastSink[];
+  events?: EventsFile;
+  /** A fresh redactor per stream; pass-through when absent. */
+  createFilter?: () => StreamFilter;
+  /** Monotonic ms. */
+  monotonic?: () => number;
+  /** Reports a sink failure once; the sink is then dropped. */
+  onSinkError?: (sink: CastSink, error: unknown) => void;
+}
+
+/**
+ * The session's single path to storage: raw bytes in; redacted, decoded cast events out to
+ * every sink. Only this class sees unredacted bytes after the user's terminal.
+ */
+export class Recorder {
+  #sinks: CastSink[];
+  #events?: EventsFile;
+  #monotonic: () => number;
+  #start: number;
+  #startWall = Date.now();
+  #onSinkError: (sink: CastSink, error: unknown) => void;
+  #streams: Record<Stream, StreamState>;
+  #redactions = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #finished = false;
+  #inHiddenRun = false;
+
+  constructor(options: RecorderOptions) {
+    this.#sinks = [...options.sinks];
+    this.#events = options.events;
+    this.#monotonic = options.monotonic ?? (() => performance.now());
+    this.#start = this.#monotonic();
+    this.#onSinkError = options.onSinkError ?? (() => {});
+    const create = options.createFilter ?? (() => new PassThroughFilter());
+    this.#streams = {
+      output: { filter: create(), decoder: new CastTextDecoder(), code: "o", bytes: 0 },
+      input: { filter: create(), decoder: new CastTextDecoder(), code: "i", bytes: 0 },
+    };
+  }
+
+  /** Seconds since the session started. */
+  elapsed(): number {
+    return (this.#monotonic() - this.#start) / 1000;
+  }
+
+  get outputBytes(): number {
+    return this.#streams.output.bytes;
+  }
+  get inputBytes(): number {
+    return this.#streams.input.bytes;
+  }
+  get redactions(): number {
+    return this.#redactions;
+  }
+
+  start(header: CastHeader): void {
+    this.#each((sink) => sink.header(header));
+    const timer = setInterval(() => this.#tick(), TICK_MS);
+    Deno.unrefTimer(timer);
+    this.#timer = timer;
+  }
+
+  output(bytes: Uint8Array): void {
+    this.#push("output", bytes);
+  }
+
+  input(bytes: Uint8Array): void {
+    this.#inHiddenRun = false;
+    this.#push("input", bytes);
+  }
+
+  /**
+   * Input that must never be stored as keystrokes (typed at a password prompt): counted, and
+   * one marker per run of it.
+   */
+  hiddenInput(byteCount: number): void {
+    this.#streams.input.bytes += byteCount;
+    if (this.#inHiddenRun) return;
+    this.#inHiddenRun = true;
+    this.#emit("m", "input hidden (echo off)");
+  }
+
+  resize(cols: number, rows: number): void {
+    this.#emit("r", `${cols}x${rows}`);
+  }
+
+  marker(label: string): void {
+    this.#emit("m", label);
+  }
+
+  /** Appends a JSON event (already redacted by the caller) to events.jsonl. */
+  event(type: string, fields: Record<string, unknown> = {}): void {
+    const event: SessionEvent = {
+      t: round6(this.elapsed()),
+      time: new Date(this.#startWall + this.elapsed() * 1000).toISOString(),
+      type,
+      ...fields,
+    };
+    try {
+      this.#events?.append(event);
+    } catch (error) {
+      const events = this.#events;
+      this.#events = undefined;
+      if (events) this.#onSinkError({ name: events.path } as CastSink, error);
+    }
+  }
+
+  /** Flushes every stream, writes the exit event and closes the sinks. */
+  finish(exitStatus: number): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    clearInterval(this.#timer);
+    for (const stream of ["output", "input"] as const) {
+      const state = this.#streams[stream];
+      this.#deliver(stream, state.filter.flush(), true);
+    }
+    this.#emit("x", String(exitStatus));
+    this.#each((sink) => sink.close());
+    this.#events?.close();
+  }
+
+  #push(stream: Stream, bytes: Uint8Array): void {
+    const state = this.#streams[stream];
+    state.bytes += bytes.length;
+    this.#deliver(stream, state.filter.push(bytes), false);
+  }
+
+  #deliver(stream: Stream, result: FilterResult, final: boolean): void {
+    const state = this.#streams[stream];
+    for (const finding of result.findings) {
+      this.#redactions++;
+      this.event("redaction", {
+        rule: finding.ruleId,
+        stream,
+        offset: finding.offset,
+        length: finding.length,
+      });
+    }
+    let text = result.output.length > 0 ? state.decoder.decode(result.output) : "";
+    if (final) text += state.decoder.flush();
+    if (text.length > 0) this.#emit(state.code, text);
+  }
+
+  #emit(code: CastEventCode, data: string): void {
+    const time = this.elapsed();
+    this.#each((sink) => sink.event(time, code, data));
+  }
+
+  #tick(): void {
+    const now = this.#monotonic();
+    for (const stream of ["output", "input"] as const) {
+      const filter = this.#streams[stream].filter;
+      const deadline = filter.deadline();
+      if (deadline !== null && deadline <= now) this.#deliver(stream, filter.tick(), false);
+    }
+    this.#each((sink) => sink.flush());
+  }
+
+  #each(action: (sink: CastSink) => void): void {
+    for (const sink of [...this.#sinks]) {
+      try {
+        action(sink);
+      } catch (error) {
+        this.#sinks = this.#sinks.filter((s) => s !== sink);
+        this.#onSinkError(sink, error);
+      }
+    }
+  }
+}
+
+function round6(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
+}

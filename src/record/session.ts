@@ -1,0 +1,153 @@
+import { uuidv7 } from "../core/ids.ts";
+import { shellJoin } from "../core/shell_quote.ts";
+import type { ExitStatus } from "../pty/mod.ts";
+import { shellExitCode } from "../pty/mod.ts";
+import { CastFileSink } from "./cast_file.ts";
+import { EventsFile } from "./events_file.ts";
+import type { StreamFilter } from "./filter.ts";
+import { newMeta, type SessionMeta, writeMeta } from "./meta.ts";
+import { runPipeSession } from "./pipe_session.ts";
+import { runPtySession } from "./pty_session.ts";
+import { Recorder } from "./recorder.ts";
+import type { CastSink } from "./sink.ts";
+import { stdioIsTerminal, terminalSize } from "./terminal.ts";
+
+export interface SessionRequest {
+  /** Where sessions live: $DDCOTERM_HOME/sessions. */
+  sessionsDir: string;
+  /** Resolved program path and its argv (argv[0] as the user typed it). */
+  file: string;
+  argv: string[];
+  /** True for the interactive shell session (`ddcoterm` with no command). */
+  interactive: boolean;
+  env: Record<string, string>;
+  title?: string;
+  idleTimeLimit?: number;
+  captureInput: boolean;
+  /** Extra cast destination (-o FILE). */
+  outputFile?: string;
+  /** Redaction for metadata (command line, title); identity when absent. */
+  redactText?: (text: string) => string;
+  createFilter?: () => StreamFilter;
+  /** Forces pipe mode even on a terminal (tests, `--headless`). */
+  forcePipe?: boolean;
+  /** Told once the session folder exists and before the child starts. */
+  onStart?: (info: SessionInfo) => void;
+  /** Told once when a sink fails; the session goes on without it. */
+  onSinkError?: (name: string, error: unknown) => void;
+}
+
+export interface SessionInfo {
+  id: string;
+  dir: string;
+  mode: "pty" | "pipe";
+}
+
+export interface SessionResult extends SessionInfo {
+  status: ExitStatus;
+  meta: SessionMeta;
+}
+
+/** Records one session (a shell or a command) and returns how the child ended. */
+export async function recordSession(request: SessionRequest): Promise<SessionResult> {
+  const redact = request.redactText ?? ((text: string) => text);
+  const id = uuidv7();
+  const dir = `${request.sessionsDir}/${id}`;
+  Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const mode = !request.forcePipe && stdioIsTerminal() ? "pty" : "pipe";
+  const size = mode === "pty" ? terminalSize() : { cols: 80, rows: 24 };
+  const termType = request.env.TERM;
+  const command = redact(shellJoin(request.argv));
+  const title = request.title === undefined ? undefined : redact(request.title);
+
+  const meta = newMeta({
+    id,
+    user: userName(request.env),
+    host: Deno.hostname(),
+    cwd: redact(Deno.cwd()),
+    command,
+    title,
+    mode,
+    term: { cols: size.cols, rows: size.rows, type: termType },
+    start: new Date().toISOString(),
+    parentSessionId: request.env.DDCOTERM_SESSION_ID,
+  });
+  writeMeta(dir, meta);
+
+  const sinks: CastSink[] = [new CastFileSink(`${dir}/session.cast`)];
+  if (request.outputFile) {
+    try {
+      sinks.push(new CastFileSink(request.outputFile));
+    } catch (error) {
+      request.onSinkError?.(request.outputFile, error);
+    }
+  }
+  const recorder = new Recorder({
+    sinks,
+    events: new EventsFile(`${dir}/events.jsonl`),
+    createFilter: request.createFilter,
+    onSinkError: (sink, error) => request.onSinkError?.(sink.name, error),
+  });
+  const env: Record<string, string> = {};
+  if (request.env.SHELL) env.SHELL = request.env.SHELL;
+  if (termType) env.TERM = termType;
+  recorder.start({
+    version: 3,
+    cols: size.cols,
+    rows: size.rows,
+    termType,
+    timestamp: Math.floor(Date.parse(meta.start) / 1000),
+    idleTimeLimit: request.idleTimeLimit,
+    command: request.interactive ? undefined : command,
+    title,
+    env,
+  });
+
+  const childEnv = { ...request.env, DDCOTERM_SESSION_ID: id };
+  const info: SessionInfo = { id, dir, mode };
+  request.onStart?.(info);
+
+  let status: ExitStatus;
+  try {
+    status = mode === "pty"
+      ? await runPtySession({
+        file: request.file,
+        argv: request.argv,
+        env: childEnv,
+        recorder,
+        captureInput: request.captureInput,
+      })
+      : await runPipeSession({ file: request.file, argv: request.argv, env: childEnv, recorder });
+  } catch (error) {
+    recorder.finish(-1);
+    meta.end = new Date().toISOString();
+    writeMeta(dir, meta);
+    throw error;
+  }
+
+  const exitCode = shellExitCode(status);
+  recorder.finish(exitCode);
+  meta.end = new Date().toISOString();
+  meta.durationSeconds = Math.round(recorder.elapsed() * 1000) / 1000;
+  meta.exitCode = exitCode;
+  meta.signal = status.signal ?? null;
+  meta.bytes = { output: recorder.outputBytes, input: recorder.inputBytes };
+  meta.redactions = recorder.redactions;
+  writeMeta(dir, meta);
+  return { ...info, status, meta };
+}
+
+function userName(env: Record<string, string>): string {
+  const uid = Deno.uid();
+  if (uid !== null) {
+    try {
+      for (const line of Deno.readTextFileSync("/etc/passwd").split("\n")) {
+        const fields = line.split(":");
+        if (fields[2] === String(uid)) return fields[0];
+      }
+    } catch {
+      // No passwd file (containers): fall back to the environment.
+    }
+  }
+  return env.USER ?? env.LOGNAME ?? String(uid ?? "unknown");
+}

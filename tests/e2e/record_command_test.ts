@@ -1,0 +1,215 @@
+import { assert, assertEquals, assertStringIncludes } from "@ddcoterm/assert";
+import { outputBytes, readCastFile } from "../lib/cast.ts";
+import {
+  ddcotermArgv,
+  ddcotermShell,
+  onlySessionDir,
+  runCommand,
+  runInTerminal,
+  sessionDirs,
+  tempHome,
+} from "../lib/run.ts";
+
+function fixtureBytes(): Uint8Array {
+  const parts: number[] = [];
+  for (let round = 0; round < 40; round++) for (let b = 0; b < 256; b++) parts.push(b);
+  const text = new TextEncoder().encode(
+    "héllo wörld ✓ 😀 日本語 \u0301combining\n" +
+      Array.from({ length: 200 }, (_, i) => `\rprogress ${i}%`).join("") + "\r\n",
+  );
+  parts.push(...text);
+  // A cut multi-byte character and a trailer with no newline, written just before exit.
+  parts.push(0xe2, 0x9c, 0x41, 0xf0, 0x9f, 0x98);
+  parts.push(...new TextEncoder().encode("last bytes before exit"));
+  return new Uint8Array(parts);
+}
+
+Deno.test("exit codes of the child propagate through the pty", async () => {
+  const home = tempHome();
+  try {
+    const cases: [string, number][] = [
+      ["exit 0", 0],
+      ["exit 3", 3],
+      ["kill -INT $$", 130],
+      ["kill -KILL $$", 137],
+    ];
+    for (const [script, expected] of cases) {
+      const { code } = await runInTerminal(
+        `${ddcotermShell("-q", "--", "bash", "-c", script)}`,
+        { env: home.env },
+      );
+      assertEquals(code, expected, `bash -c '${script}'`);
+    }
+    const codes = sessionDirs(home).map((d) =>
+      JSON.parse(Deno.readTextFileSync(`${d}/meta.json`)).exitCode
+    );
+    assertEquals(codes, [0, 3, 130, 137]);
+  } finally {
+    home.cleanup();
+  }
+});
+
+Deno.test("binary, UTF-8 and carriage-return output is recorded byte for byte in a pty", async () => {
+  const home = tempHome();
+  try {
+    const fixture = fixtureBytes();
+    const path = `${home.home}/fixture.bin`;
+    Deno.writeFileSync(path, fixture);
+    const { code } = await runInTerminal(
+      ddcotermShell("-q", "--", "bash", "-c", `stty -opost; cat ${path}`),
+      { env: home.env },
+    );
+    assertEquals(code, 0);
+    const { header, events } = readCastFile(`${onlySessionDir(home)}/session.cast`);
+    assertEquals(header.version, 3);
+    assertEquals(outputBytes(events), fixture);
+    assertEquals(events.at(-1), { ...events.at(-1)!, code: "x", data: "0" });
+  } finally {
+    home.cleanup();
+  }
+});
+
+Deno.test("a large burst of output is complete in the cast, including its last bytes", async () => {
+  const home = tempHome();
+  try {
+    const script = "stty -opost; head -c 12000000 /dev/urandom | base64 > data.txt; " +
+      "cat data.txt; printf END";
+    const { code } = await runInTerminal(
+      `cd ${home.home} && ${ddcotermShell("-q", "--", "bash", "-c", script)}`,
+      { env: home.env },
+    );
+    assertEquals(code, 0);
+    const expected = Deno.readFileSync(`${home.home}/data.txt`);
+    const recorded = outputBytes(readCastFile(`${onlySessionDir(home)}/session.cast`).events);
+    assertEquals(recorded.length, expected.length + 3);
+    assertEquals(recorded.subarray(0, expected.length), expected);
+    assertEquals(new TextDecoder().decode(recorded.subarray(expected.length)), "END");
+  } finally {
+    home.cleanup();
+  }
+});
+
+Deno.test("without a terminal, stdout and stderr pass through as two exact streams", async () => {
+  const home = tempHome();
+  try {
+    const fixture = fixtureBytes();
+    Deno.writeFileSync(`${home.home}/fixture.bin`, fixture);
+    const result = await runCommand(
+      ddcotermArgv("-q", "--", "bash", "-c", `cat fixture.bin; echo to-stderr >&2; exit 4`),
+      { env: home.env, cwd: home.home },
+    );
+    assertEquals(result.code, 4);
+    assertEquals(result.stdout, fixture);
+    assertEquals(result.stderr, "to-stderr\n");
+    const dir = onlySessionDir(home);
+    const meta = JSON.parse(Deno.readTextFileSync(`${dir}/meta.json`));
+    assertEquals(meta.mode, "pipe");
+    assertEquals(meta.exitCode, 4);
+    const recorded = new TextDecoder().decode(
+      outputBytes(readCastFile(`${dir}/session.cast`).events),
+    );
+    assertStringIncludes(recorded, "to-stderr\r\n");
+  } finally {
+    home.cleanup();
+  }
+});
+
+Deno.test("without a terminal, the child reads the same stdin", async () => {
+  const home = tempHome();
+  try {
+    const input = "line one\nline two\n";
+    const result = await runCommand(ddcotermArgv("-q", "--", "cat"), {
+      env: home.env,
+      stdin: input,
+    });
+    assertEquals(result.code, 0);
+    assertEquals(new TextDecoder().decode(result.stdout), input);
+  } finally {
+    home.cleanup();
+  }
+});
+
+Deno.test("a closed pipe stops the child with SIGPIPE, as for the bare command", async () => {
+  const home = tempHome();
+  try {
+    const line = `${ddcotermShell("-q", "--", "seq", "1", "10000000")} | head -1; ` +
+      `echo "status=\${PIPESTATUS[0]}"`;
+    const bare = await runCommand([
+      "bash",
+      "-c",
+      `seq 1 10000000 | head -1; echo "status=\${PIPESTATUS[0]}"`,
+    ]);
+    const result = await runCommand(["bash", "-c", line], { env: home.env });
+    assertEquals(new TextDecoder().decode(result.stdout), new TextDecoder().decode(bare.stdout));
+    assertEquals(new TextDecoder().decode(result.stdout), "1\nstatus=141\n");
+  } finally {
+    home.cleanup();
+  }
+});
+
+Deno.test("a missing program fails like a shell would, with exit code 127", async () => {
+  const home = tempHome();
+  try {
+    const result = await runCommand(ddcotermArgv("--", "no-such-program-xyz"), { env: home.env });
+    assertEquals(result.code, 127);
+    assertEquals(result.stderr, "ddcoterm: no-such-program-xyz: command not found\n");
+    assertEquals(sessionDirs(home).length, 0);
+  } finally {
+    home.cleanup();
+  }
+});
+
+Deno.test("the legacy form `-- COMMAND prog` drops the literal word COMMAND", async () => {
+  const home = tempHome();
+  try {
+    const result = await runCommand(ddcotermArgv("-q", "--", "COMMAND", "echo", "hi"), {
+      env: home.env,
+    });
+    assertEquals(result.code, 0);
+    assertEquals(new TextDecoder().decode(result.stdout), "hi\n");
+  } finally {
+    home.cleanup();
+  }
+});
+
+Deno.test("kill -9 of ddcoterm mid-session leaves a parseable cast with what arrived", async () => {
+  const home = tempHome();
+  try {
+    const child = new Deno.Command(DENO_ARGV()[0], {
+      args: [
+        ...DENO_ARGV().slice(1),
+        "-q",
+        "--",
+        "bash",
+        "-c",
+        "for i in $(seq 1 100000); do echo line $i; sleep 0.001; done",
+      ],
+      env: home.env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    let seen = "";
+    while (!seen.includes("line 300\n")) {
+      const { value } = await reader.read();
+      seen += new TextDecoder().decode(value);
+    }
+    // Let the flush tick pass so the lines seen are on disk, then kill without warning.
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill("SIGKILL");
+    await child.status;
+    await reader.cancel();
+    const dir = onlySessionDir(home);
+    const { header, events } = readCastFile(`${dir}/session.cast`);
+    assertEquals(header.version, 3);
+    const text = new TextDecoder().decode(outputBytes(events));
+    for (let i = 1; i <= 300; i++) assert(text.includes(`line ${i}\r\n`), `line ${i} missing`);
+  } finally {
+    home.cleanup();
+  }
+});
+
+function DENO_ARGV(): string[] {
+  return ddcotermArgv();
+}

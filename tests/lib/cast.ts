@@ -1,0 +1,47 @@
+/** Reads a cast file for assertions, through the project's own parser. */
+import { castTextToBytes } from "../../src/cast/bytes.ts";
+
+export interface SimpleEvent {
+  time: number;
+  code: string;
+  data: string;
+}
+
+/** Parses asciicast v3 lines; a truncated last line (a killed recorder) is ignored. */
+export function readCastFile(
+  path: string,
+): { header: Record<string, unknown>; events: SimpleEvent[] } {
+  const lines = Deno.readTextFileSync(path).split("\n");
+  const header = JSON.parse(lines[0]);
+  const events: SimpleEvent[] = [];
+  let time = 0;
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i] === "") continue;
+    let parsed: [number, string, string];
+    try {
+      parsed = JSON.parse(lines[i]);
+    } catch (error) {
+      if (i === lines.length - 1) break;
+      throw new Error(`${path}: line ${i + 1} is not JSON: ${(error as Error).message}`);
+    }
+    time += parsed[0];
+    events.push({ time, code: parsed[1], data: parsed[2] });
+  }
+  return { header, events };
+}
+
+export function outputBytes(events: SimpleEvent[]): Uint8Array {
+  const parts = events.filter((e) => e.code === "o").map((e) => castTextToBytes(e.data));
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+export function outputText(events: SimpleEvent[]): string {
+  return events.filter((e) => e.code === "o").map((e) => e.data).join("");
+}
