@@ -1,0 +1,211 @@
+import {
+  type Action,
+  BUILTIN_DEFAULT_ACTIONS,
+  type CommandConfig,
+  type Config,
+  type Snippet,
+  snippetPosition,
+} from "../config/mod.ts";
+import { actionsFromCli } from "./cli_actions.ts";
+import { evaluateSimpleRule } from "./fast_path.ts";
+import { buildGlobals, commandName } from "./globals.ts";
+import { readKubeconfig, readTextIfPresent, type TextReader } from "./kubeconfig.ts";
+import type { LuaLimits, LuaSession, SnippetOutcome } from "./lua_engine.ts";
+import type { CliActions, Decision, Invocation, MatchedRule } from "./types.ts";
+
+export interface EvaluateOptions {
+  /** One time budget for all lints and rules of the command, in ms (default 50). */
+  budgetMs?: number;
+  /** Memory snippets may allocate, in bytes (default 8 MiB). */
+  memoryBytes?: number;
+  /** Reads kubeconfig files (default: the file system; missing files give undefined). */
+  readTextFile?: TextReader;
+  /** Path of wasmoon's glue.wasm when it is not next to wasmoon's code (bundles). */
+  wasmPath?: string;
+}
+
+export const DEFAULT_BUDGET_MS = 50;
+
+interface LintItem {
+  entry: CommandConfig;
+  index: number;
+  snippet: Snippet;
+}
+
+interface RuleItem extends LintItem {
+  actions: Action[];
+}
+
+/**
+ * Decides what to do with a command: lints in order, then the first matching rule, within
+ * the action hierarchy CLI flags > first matching rule > `default_actions` > built-in default.
+ * Every `command:` entry whose name is the executable's basename applies, in file order.
+ * Lua (wasmoon) is only loaded when a lint or a rule needs it. A rule that fails (error,
+ * time or memory budget) fails closed; a lint that fails becomes a warning.
+ */
+export async function evaluateCommand(
+  config: Config,
+  invocation: Invocation,
+  cliActions?: CliActions,
+  options: EvaluateOptions = {},
+): Promise<Decision> {
+  const name = commandName(invocation.executable);
+  const entries = config.processConfig.commands.filter((entry) => entry.command === name);
+  const cli = actionsFromCli(cliActions);
+  const lints: LintItem[] = entries.flatMap((entry) =>
+    entry.lints.map((snippet, index) => ({ entry, index, snippet }))
+  );
+  // With CLI actions the rules cannot change the outcome, so they are not evaluated.
+  const rules: RuleItem[] = cli
+    ? []
+    : entries.flatMap((entry) =>
+      entry.rules.map((rule, index) => ({
+        entry,
+        index,
+        snippet: rule.rule,
+        actions: rule.actions,
+      }))
+    );
+  const fallback = (): Decision => {
+    if (cli) return { lints: [], actions: cli, source: "cli" };
+    const configured = config.processConfig.defaultActions;
+    return configured
+      ? { lints: [], actions: [...configured], source: "default_actions" }
+      : { lints: [], actions: [...BUILTIN_DEFAULT_ACTIONS], source: "builtin_default" };
+  };
+
+  // Rules decidable without Lua, in order, up to the first one that needs Lua.
+  let next = 0;
+  if (lints.length === 0) {
+    for (; next < rules.length; next++) {
+      const value = evaluateSimpleRule(rules[next].snippet.source, invocation.args);
+      if (value === undefined) break;
+      if (value) return { ...fallback(), ...matched(rules[next], {}) };
+    }
+  }
+  const pending = rules.slice(next);
+  if (lints.length === 0 && pending.length === 0) return fallback();
+
+  let session: LuaSession | undefined;
+  try {
+    const engine = await import("./lua_engine.ts");
+    const snippets = [...lints, ...pending].map((item) => item.snippet.source);
+    const kube = snippets.some((source) => source.includes("k8s_"))
+      ? await readKubeconfig(invocation.env, options.readTextFile ?? readTextIfPresent)
+      : undefined;
+    const limits: LuaLimits = {
+      ...engine.DEFAULT_LUA_LIMITS,
+      memoryBytes: options.memoryBytes ?? engine.DEFAULT_LUA_LIMITS.memoryBytes,
+    };
+    session = await engine.openLuaSession(buildGlobals(invocation, kube), limits, options.wasmPath);
+    return runInLua(session, config, lints, pending, fallback(), options.budgetMs);
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return {
+      ...fallback(),
+      actions: ["deny"],
+      source: "rule",
+      failure: {
+        message:
+          `Cannot evaluate the lints and rules of command "${name}" from "${config.path}": ` +
+          `${why}; the command is not run`,
+      },
+    };
+  } finally {
+    session?.close();
+  }
+}
+
+function runInLua(
+  session: LuaSession,
+  config: Config,
+  lints: LintItem[],
+  rules: RuleItem[],
+  fallback: Decision,
+  budgetMs = DEFAULT_BUDGET_MS,
+): Decision {
+  const messages: string[] = [];
+  const items = [...lints, ...rules];
+  const compileErrors = new Map<number, SnippetOutcome>();
+  items.forEach((item, id) => {
+    const error = session.compile(id, item.snippet.source);
+    if (error) {
+      compileErrors.set(id, {
+        status: "error",
+        message: `syntax error: ${error.message}`,
+        line: error.line,
+      });
+    }
+  });
+
+  session.setDeadline(Date.now() + budgetMs);
+  lints.forEach((lint, id) => {
+    const outcome = compileErrors.get(id) ?? session.run(id, "lint");
+    if (outcome.status === "lint") messages.push(outcome.message);
+    else if (outcome.status !== "none") {
+      const at = lineOf(outcome);
+      messages.push(`${describe("Lint", lint, config, at)} failed: ${why(outcome, budgetMs)}`);
+    }
+  });
+  for (const [offset, rule] of rules.entries()) {
+    const id = lints.length + offset;
+    const outcome = compileErrors.get(id) ?? session.run(id, "rule");
+    if (outcome.status === "nomatch") continue;
+    if (outcome.status === "match") {
+      return { ...fallback, lints: messages, ...matched(rule, outcome) };
+    }
+    return {
+      lints: messages,
+      actions: ["deny"],
+      source: "rule",
+      failure: {
+        message: `${describe("Rule", rule, config, lineOf(outcome))} failed, so the command ` +
+          `is not run: ` +
+          why(outcome, budgetMs),
+        ruleIndex: rule.index,
+        entryIndex: rule.entry.index,
+      },
+    };
+  }
+  return { ...fallback, lints: messages };
+}
+
+function matched(
+  rule: RuleItem,
+  messages: { userMessage?: string; approverMessage?: string },
+): { matchedRule: MatchedRule; actions: Action[]; source: "rule" } {
+  const matchedRule: MatchedRule = {
+    index: rule.index,
+    entryIndex: rule.entry.index,
+    line: rule.snippet.line,
+  };
+  if (messages.userMessage !== undefined) matchedRule.userMessage = messages.userMessage;
+  if (messages.approverMessage !== undefined) {
+    matchedRule.approverMessage = messages.approverMessage;
+  }
+  return { matchedRule, actions: [...rule.actions], source: "rule" };
+}
+
+/** `Rule 2 of command "kubectl" (entry 1) in "/h/config.yaml", line 14, column 11` */
+function describe(kind: string, item: LintItem, config: Config, luaLine?: number): string {
+  const at = snippetPosition(item.snippet, luaLine ?? 1);
+  return `${kind} ${item.index + 1} of command "${item.entry.command}" ` +
+    `(entry ${item.entry.index + 1}) in "${config.path}", line ${at.line}, column ${at.column}`;
+}
+
+function why(outcome: SnippetOutcome, budgetMs: number): string {
+  switch (outcome.status) {
+    case "timeout":
+      return `it ran past the ${budgetMs} ms time budget for this command's lints and rules`;
+    case "memory":
+      return "it used more memory than allowed";
+    case "error":
+      return outcome.message;
+    default:
+      return `unexpected result "${outcome.status}"`;
+  }
+}
+
+function lineOf(outcome: SnippetOutcome): number | undefined {
+  return outcome.status === "error" ? outcome.line : undefined;
+}
