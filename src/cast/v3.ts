@@ -3,7 +3,7 @@
  * the interval in seconds since the previous event. Each line stands alone, so a file cut
  * after any line is a valid recording.
  */
-import type { CastEventCode, CastHeader } from "./types.ts";
+import type { Cast, CastEventCode, CastHeader } from "./types.ts";
 
 export function encodeV3Header(header: CastHeader): string {
   const term: Record<string, unknown> = { cols: header.cols, rows: header.rows };
@@ -36,6 +36,15 @@ export class V3EventEncoder {
     const micros = Math.max(this.#lastMicros, Math.round(timeSeconds * 1_000_000));
     const interval = micros - this.#lastMicros;
     this.#lastMicros = micros;
-    return `[${formatSeconds(interval)}, "${code}", ${JSON.stringify(data)}]\n`;
+    // The code is quoted by JSON.stringify too: codes kept from other writers may be any string.
+    return `[${formatSeconds(interval)}, ${JSON.stringify(code)}, ${JSON.stringify(data)}]\n`;
   }
+}
+
+/** A whole recording as asciicast v3 text (for small casts; the recorder streams instead). */
+export function encodeV3(cast: Cast): string {
+  const encoder = new V3EventEncoder();
+  const lines = [encodeV3Header(cast.header)];
+  for (const event of cast.events) lines.push(encoder.encode(event.time, event.code, event.data));
+  return lines.join("");
 }

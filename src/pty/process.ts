@@ -1,4 +1,4 @@
-import { cString, cStringArray, errno, lib } from "./libc.ts";
+import { cString, cStringArray, errno, processLib } from "./libc.ts";
 
 const SIG_DFL = 0n;
 const SIG_UNBLOCK = 1;
@@ -9,7 +9,7 @@ const SIG_UNBLOCK = 1;
  * the signal did not kill us.
  */
 export function raiseSignalOnSelf(signal: number): void {
-  const c = lib();
+  const c = processLib();
   c.signal(signal, SIG_DFL);
   const set = new Uint8Array(128);
   c.sigemptyset(set);
@@ -31,8 +31,8 @@ export function execReplacingProcess(
   const args = cStringArray(argv);
   const envp = cStringArray(Object.entries(env).map(([k, v]) => `${k}=${v}`));
   // Deno ignores SIGPIPE; an exec keeps ignored dispositions, so restore the default first.
-  lib().signal(13, SIG_DFL);
-  lib().execve(
+  processLib().signal(13, SIG_DFL);
+  processLib().execve(
     cString(path),
     new Uint8Array(args.array.buffer),
     new Uint8Array(envp.array.buffer),

@@ -3,14 +3,13 @@
  * file action opens the slave by path, which makes it the child's controlling terminal.
  * forkpty is not an option: a forked V8 child has no heap (PLATFORM-NOTES).
  */
-import { cString, cStringArray, errno, lib } from "./libc.ts";
+import { asyncLib, cString, cStringArray, lib } from "./libc.ts";
 
 const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
 const POSIX_SPAWN_SETSID = 0x80;
 const O_RDWR = 0x2;
 const TIOCSWINSZ = 0x5414n;
-const TIOCGWINSZ = 0x5413n;
 /** struct termios on Linux/glibc: four tcflag_t, c_line, c_cc[32], two speeds. */
 const TERMIOS_SIZE = 60;
 const LFLAG_OFFSET = 12;
@@ -58,32 +57,25 @@ export function readingSecret(fd: number): boolean {
  * Opens a pty of `size`. With `termiosOf` (the user's terminal fd), the slave starts with the
  * same line discipline settings, as `script` does.
  */
-export function openPty(size: WindowSize, termiosOf?: number): Pty {
+export async function openPty(size: WindowSize, termiosOf?: number): Promise<Pty> {
   const master = new Int32Array(1);
   const slave = new Int32Array(1);
   const name = new Uint8Array(4096);
   const termios = termiosOf === undefined ? null : getTermios(termiosOf);
-  const rc = lib().openpty(
+  const rc = await asyncLib().openpty(
     new Uint8Array(master.buffer),
     new Uint8Array(slave.buffer),
     name,
     termios,
     winsize(size),
   );
-  if (rc !== 0) throw new Error(`Cannot open a pseudo-terminal: errno ${errno()}`);
+  if (rc !== 0) throw new Error("Cannot open a pseudo-terminal (openpty failed)");
   const slavePath = new TextDecoder().decode(name.subarray(0, name.indexOf(0)));
   return { master: master[0], slave: slave[0], slavePath };
 }
 
-export function setWindowSize(fd: number, size: WindowSize): void {
-  lib().ioctl(fd, TIOCSWINSZ, winsize(size));
-}
-
-export function getWindowSize(fd: number): WindowSize | null {
-  const buf = new Uint8Array(8);
-  if (lib().ioctl(fd, TIOCGWINSZ, buf) !== 0) return null;
-  const view = new DataView(buf.buffer);
-  return { rows: view.getUint16(0, true), cols: view.getUint16(2, true) };
+export async function setWindowSize(fd: number, size: WindowSize): Promise<void> {
+  await asyncLib().ioctl(fd, TIOCSWINSZ, winsize(size));
 }
 
 export class SpawnError extends Error {
@@ -97,37 +89,37 @@ export class SpawnError extends Error {
  * terminal. Signal dispositions and the mask are reset: Deno ignores SIGPIPE, and a child must
  * not inherit that.
  */
-export function spawnInPty(
+export async function spawnInPty(
   pty: Pty,
   file: string,
   argv: string[],
   env: Record<string, string>,
-): number {
-  const c = lib();
+): Promise<number> {
+  const c = asyncLib();
   const actions = new Uint8Array(256);
   const attr = new Uint8Array(512);
   const allSignals = new Uint8Array(128);
   const noSignals = new Uint8Array(128);
-  c.sigfillset(allSignals);
-  c.sigemptyset(noSignals);
-  c.posix_spawn_file_actions_init(actions);
-  c.posix_spawnattr_init(attr);
+  await c.sigfillset(allSignals);
+  await c.sigemptyset(noSignals);
+  await c.posix_spawn_file_actions_init(actions);
+  await c.posix_spawnattr_init(attr);
+  const slavePath = cString(pty.slavePath);
+  const args = cStringArray(argv);
+  const envp = cStringArray(Object.entries(env).map(([k, v]) => `${k}=${v}`));
   try {
-    const slavePath = cString(pty.slavePath);
-    c.posix_spawn_file_actions_addopen(actions, 0, slavePath, O_RDWR, 0);
-    c.posix_spawn_file_actions_adddup2(actions, 0, 1);
-    c.posix_spawn_file_actions_adddup2(actions, 0, 2);
-    c.posix_spawn_file_actions_addclosefrom_np(actions, 3);
-    c.posix_spawnattr_setflags(
+    await c.posix_spawn_file_actions_addopen(actions, 0, slavePath, O_RDWR, 0);
+    await c.posix_spawn_file_actions_adddup2(actions, 0, 1);
+    await c.posix_spawn_file_actions_adddup2(actions, 0, 2);
+    await c.posix_spawn_file_actions_addclosefrom_np(actions, 3);
+    await c.posix_spawnattr_setflags(
       attr,
       POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK,
     );
-    c.posix_spawnattr_setsigdefault(attr, allSignals);
-    c.posix_spawnattr_setsigmask(attr, noSignals);
+    await c.posix_spawnattr_setsigdefault(attr, allSignals);
+    await c.posix_spawnattr_setsigmask(attr, noSignals);
     const pid = new Int32Array(1);
-    const args = cStringArray(argv);
-    const envp = cStringArray(Object.entries(env).map(([k, v]) => `${k}=${v}`));
-    const rc = c.posix_spawnp(
+    const rc = await c.posix_spawnp(
       new Uint8Array(pid.buffer),
       cString(file),
       actions,
@@ -135,15 +127,14 @@ export function spawnInPty(
       new Uint8Array(args.array.buffer),
       new Uint8Array(envp.array.buffer),
     );
-    // The pointer arrays refer into these buffers until posix_spawnp returns.
-    void args.keep;
-    void envp.keep;
-    void slavePath;
     if (rc !== 0) throw new SpawnError(file, rc);
     return pid[0];
   } finally {
-    c.posix_spawn_file_actions_destroy(actions);
-    c.posix_spawnattr_destroy(attr);
+    // The pointer arrays refer into these buffers until posix_spawnp has returned.
+    void args.keep;
+    void envp.keep;
+    await c.posix_spawn_file_actions_destroy(actions);
+    await c.posix_spawnattr_destroy(attr);
   }
 }
 
@@ -163,23 +154,24 @@ export function shellExitCode(status: ExitStatus): number {
   return status.signal !== undefined ? 128 + status.signal : status.code;
 }
 
-/** Waits (on a libc thread, not the event loop) for `pid` to end. */
+/**
+ * Waits (on a libc thread, not the event loop) for `pid` to end. A failed wait is retried: on
+ * that thread it can only be an interruption, since the child is ours and not yet reaped.
+ */
 export async function waitForExit(pid: number): Promise<ExitStatus> {
   const status = new Int32Array(1);
   const view = new Uint8Array(status.buffer);
-  for (;;) {
-    const rc = await lib().waitpid(pid, view, 0);
+  for (let failures = 0; failures < 1000; failures++) {
+    const rc = await asyncLib().waitpid(pid, view, 0);
     if (rc === pid) return decodeWaitStatus(status[0]);
-    if (rc === -1 && errno() !== 4 /* EINTR */) {
-      throw new Error(`Cannot wait for process ${pid}: errno ${errno()}`);
-    }
   }
+  throw new Error(`Cannot wait for process ${pid}`);
 }
 
-export function killProcess(pid: number, signal: number): void {
-  lib().kill(pid, signal);
+export async function killProcess(pid: number, signal: number): Promise<void> {
+  await asyncLib().kill(pid, signal);
 }
 
-export function closeFd(fd: number): void {
-  lib().close(fd);
+export async function closeFd(fd: number): Promise<void> {
+  await asyncLib().close(fd);
 }

@@ -24,6 +24,8 @@ export interface SessionMeta {
   redactions: number;
   /** Set when this session ran inside another recorded session. */
   parentSessionId?: string;
+  /** The recording process: a session with no end whose recorder is gone was interrupted. */
+  recorderPid?: number;
   /** Guardrail actions that applied (set by the guardrails layer). */
   actions?: string[];
 }
@@ -55,4 +57,16 @@ export function writeMeta(dir: string, meta: SessionMeta): void {
 
 export function readMeta(dir: string): SessionMeta {
   return JSON.parse(Deno.readTextFileSync(`${dir}/meta.json`));
+}
+
+/** "running", "interrupted" (the recorder died before writing the end), or "ended". */
+export function sessionState(meta: SessionMeta): "running" | "interrupted" | "ended" {
+  if (meta.end !== null) return "ended";
+  if (meta.recorderPid === undefined) return "interrupted";
+  try {
+    Deno.statSync(`/proc/${meta.recorderPid}`);
+    return "running";
+  } catch {
+    return "interrupted";
+  }
 }

@@ -55,6 +55,7 @@ export async function runPipeSession(options: PipeSessionOptions): Promise<ExitS
   }
   for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
 
+  recorder.startTicker();
   const recordCopy = (bytes: Uint8Array) => recorder.output(toTerminalNewlines(bytes));
   try {
     await Promise.all([

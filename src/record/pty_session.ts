@@ -1,11 +1,12 @@
-import tty from "node:tty";
 import {
   closeFd,
   type ExitStatus,
   killProcess,
   openPty,
+  PtyProxy,
   PtyWriter,
   readingSecret,
+  setNonBlocking,
   setWindowSize,
   spawnInPty,
   waitForExit,
@@ -42,25 +43,25 @@ export interface PtySessionOptions {
 export async function runPtySession(options: PtySessionOptions): Promise<ExitStatus> {
   const { recorder } = options;
   const size = terminalSize();
-  const pty = openPty(size, 0);
+  const pty = await openPty(size, 0);
   let pid: number;
   try {
-    pid = spawnInPty(pty, options.file, options.argv, options.env);
+    pid = await spawnInPty(pty, options.file, options.argv, options.env);
   } catch (error) {
-    closeFd(pty.master);
-    closeFd(pty.slave);
+    await closeFd(pty.master);
+    await closeFd(pty.slave);
     throw error;
   }
   // Only the child holds the slave now: its exit makes the master report EOF.
-  closeFd(pty.slave);
+  await closeFd(pty.slave);
+  await setNonBlocking(pty.master);
   options.onStarted?.(pid);
 
   const writer = new PtyWriter(pty.master);
   const signalHandlers: [Deno.Signal, () => void][] = [];
   const onResize = () => {
     const next = terminalSize();
-    setWindowSize(pty.master, next);
-    recorder.resize(next.cols, next.rows);
+    setWindowSize(pty.master, next).then(() => recorder.resize(next.cols, next.rows));
   };
   Deno.addSignalListener("SIGWINCH", onResize);
   for (const signal of FORWARDED_SIGNALS) {
@@ -70,52 +71,30 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
   }
 
   enterRawMode();
-  const reader = new tty.ReadStream(pty.master);
-  const drained = new Promise<void>((resolve) => {
-    reader.on("data", (chunk: Uint8Array) => {
+  const proxy = new PtyProxy(pty.master, 0);
+  const drained = proxy.run({
+    onOutput: (chunk) => {
       writeAllSync(Deno.stdout, chunk);
       recorder.output(chunk);
-    });
-    // EIO is how Linux reports that the slave side is gone: the normal end.
-    reader.on("error", () => resolve());
-    reader.on("end", () => resolve());
-    reader.on("close", () => resolve());
-  });
-
-  let running = true;
-  const pumpInput = async () => {
-    const buffer = new Uint8Array(16 * 1024);
-    while (running) {
-      let n: number | null;
-      try {
-        n = await Deno.stdin.read(buffer);
-      } catch {
-        return;
-      }
-      if (n === null || !running) return;
-      const bytes = buffer.subarray(0, n);
+    },
+    onInput: (bytes) => {
       writer.write(bytes);
-      if (options.captureInput) {
-        if (readingSecret(pty.master)) recorder.hiddenInput(n);
-        else recorder.input(bytes);
-      }
-    }
-  };
-  pumpInput();
+      if (!options.captureInput) return;
+      if (readingSecret(pty.master)) recorder.hiddenInput(bytes.length);
+      else recorder.input(bytes);
+    },
+    onWake: () => recorder.tick(),
+  });
 
   try {
     const status = await waitForExit(pid);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      drained,
-      new Promise<void>((resolve) => timer = setTimeout(resolve, DRAIN_TIMEOUT_MS)),
-    ]);
-    clearTimeout(timer);
+    proxy.stopAfter(DRAIN_TIMEOUT_MS);
+    await drained;
     return status;
   } finally {
-    running = false;
     writer.close();
-    reader.destroy(); // closes the master
+    proxy.stop();
+    await closeFd(pty.master);
     restoreTerminal();
     Deno.removeSignalListener("SIGWINCH", onResize);
     for (const [signal, handler] of signalHandlers) Deno.removeSignalListener(signal, handler);

@@ -74,7 +74,14 @@ export class Recorder {
 
   start(header: CastHeader): void {
     this.#each((sink) => sink.header(header));
-    const timer = setInterval(() => this.#tick(), TICK_MS);
+  }
+
+  /**
+   * Ticks on a timer, for loops with no wake-ups of their own. The pty loop calls `tick()` from
+   * its poll instead: a first timer costs Deno ~6 ms of start-up.
+   */
+  startTicker(): void {
+    const timer = setInterval(() => this.tick(), TICK_MS);
     Deno.unrefTimer(timer);
     this.#timer = timer;
   }
@@ -128,7 +135,7 @@ export class Recorder {
   finish(exitStatus: number): void {
     if (this.#finished) return;
     this.#finished = true;
-    clearInterval(this.#timer);
+    if (this.#timer !== undefined) clearInterval(this.#timer);
     for (const stream of ["output", "input"] as const) {
       const state = this.#streams[stream];
       this.#deliver(stream, state.filter.flush(), true);
@@ -165,7 +172,9 @@ export class Recorder {
     this.#each((sink) => sink.event(time, code, data));
   }
 
-  #tick(): void {
+  /** Makes buffered events durable and releases held-back bytes whose time has come. */
+  tick(): void {
+    if (this.#finished) return;
     const now = this.#monotonic();
     for (const stream of ["output", "input"] as const) {
       const filter = this.#streams[stream].filter;

@@ -71,6 +71,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
     term: { cols: size.cols, rows: size.rows, type: termType },
     start: new Date().toISOString(),
     parentSessionId: request.env.DDCOTERM_SESSION_ID,
+    recorderPid: Deno.pid,
   });
   writeMeta(dir, meta);
 
@@ -117,7 +118,12 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
         recorder,
         captureInput: request.captureInput,
       })
-      : await runPipeSession({ file: request.file, argv: request.argv, env: childEnv, recorder });
+      : await runPipeSession({
+        file: request.file,
+        argv: request.argv,
+        env: childEnv,
+        recorder,
+      });
   } catch (error) {
     recorder.finish(-1);
     meta.end = new Date().toISOString();

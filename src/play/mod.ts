@@ -1,0 +1,2 @@
+export { play, type PlayOptions, terminalKeys } from "./terminal_player.ts";
+export * from "./playback.ts";

@@ -1,0 +1,284 @@
+/**
+ * Compiled rule set: keyword prefilter, per-line detection, overlap resolution.
+ * Works on byte strings (one UTF-16 unit per byte) so positions are byte positions.
+ */
+import type { RedactionConfig } from "../core/redaction_config.ts";
+import { isPlaceholder } from "./rules/common.ts";
+import { BUILTIN_RULES, type Rule } from "./rules/mod.ts";
+import { shannonEntropy } from "./entropy.ts";
+
+/** A bad `redaction:` setting; the message is one sentence naming the rule or pattern. */
+export class RedactionConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RedactionConfigError";
+  }
+}
+
+export interface CompiledRule {
+  id: string;
+  re: RegExp;
+  group: number;
+  keep: number;
+  minEntropy: number;
+  priority: number;
+  allowPlaceholders: boolean;
+  validate?: Rule["validate"];
+  after?: Rule["after"];
+}
+
+/** A detected secret in a line's text: [start, end) in that text. */
+export interface Span {
+  start: number;
+  end: number;
+  ruleId: string;
+  keep: number;
+  priority: number;
+}
+
+/** Words the line state machine must see even when no rule lists them. */
+const STRUCTURAL_KEYWORDS = [
+  "-----begin",
+  "-----end",
+  "---- begin",
+  "---- end",
+  "private-lines:",
+  "data:",
+  '"data"',
+  "stringdata",
+  "pgpass",
+];
+
+const SECRET_GROUPS = ["s", "s2", "s3", "s4"];
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
+}
+
+export class Engine {
+  readonly rules: CompiledRule[];
+  readonly enabledIds: Set<string>;
+  /** Lower-case keywords (rules' and structural); the scanner's trigger set. */
+  readonly keywords: string[];
+  /** Rules that run on every line (custom rules without keywords). */
+  readonly always: CompiledRule[];
+  /** Rules that run for a few lines after a context line. */
+  readonly afterRules: CompiledRule[];
+  readonly #keywordRe: RegExp;
+  readonly #byKeyword = new Map<string, CompiledRule[]>();
+  readonly #allow: RegExp[];
+
+  constructor(config: RedactionConfig) {
+    const disabled = new Set(config.disable);
+    this.#allow = config.allow.map((src, i) => {
+      try {
+        return new RegExp(src);
+      } catch (e) {
+        throw new RedactionConfigError(
+          `Invalid redaction allow pattern #${i + 1} ${JSON.stringify(src)}: ${
+            (e as Error).message
+          }`,
+        );
+      }
+    });
+    const entries: { rule: CompiledRule; keywords: string[] }[] = [];
+    this.enabledIds = new Set();
+    for (const r of BUILTIN_RULES) {
+      if (disabled.has(r.id)) continue;
+      this.enabledIds.add(r.id);
+      entries.push({ rule: compileBuiltin(r), keywords: r.keywords.map((k) => k.toLowerCase()) });
+    }
+    for (const c of config.rules) {
+      entries.push({
+        rule: compileCustom(c),
+        keywords: (c.keywords ?? []).map((k) => k.toLowerCase()),
+      });
+      this.enabledIds.add(c.id);
+    }
+    this.rules = entries.map((e) => e.rule);
+    this.always = entries.filter((e) =>
+      e.keywords.length === 0 && !e.rule.after && e.rule.re.source !== "(?!)"
+    )
+      .map((e) => e.rule);
+    this.afterRules = this.rules.filter((r) => r.after);
+    const direct = new Map<string, CompiledRule[]>();
+    for (const { rule, keywords } of entries) {
+      for (const k of keywords) {
+        if (!direct.has(k)) direct.set(k, []);
+        direct.get(k)!.push(rule);
+      }
+    }
+    const all = new Set<string>([...direct.keys(), ...STRUCTURAL_KEYWORDS]);
+    this.keywords = [...all].sort((a, b) => b.length - a.length);
+    // A hit on a keyword also runs the rules of every keyword inside it ("password" ⊃ "pass").
+    for (const k of this.keywords) {
+      const rules = new Set<CompiledRule>();
+      for (const [k2, rs] of direct) if (k.includes(k2)) { for (const r of rs) rules.add(r); }
+      this.#byKeyword.set(k, [...rules]);
+    }
+    this.#keywordRe = new RegExp(this.keywords.map(escapeRe).join("|"), "gi");
+  }
+
+  /** True when some keyword occurs in `text` (the slow-path recheck of a scanner hit). */
+  hasKeyword(text: string): boolean {
+    this.#keywordRe.lastIndex = 0;
+    return this.#keywordRe.test(text);
+  }
+
+  /** Secrets in one logical line of stripped text, overlaps resolved, in order. */
+  detect(text: string, extra: CompiledRule[] = []): Span[] {
+    const rules = new Set<CompiledRule>(this.always);
+    for (const r of extra) rules.add(r);
+    const re = this.#keywordRe;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      for (const r of this.#byKeyword.get(m[0].toLowerCase()) ?? []) rules.add(r);
+    }
+    if (rules.size === 0) return [];
+    const spans: Span[] = [];
+    for (const r of rules) this.#run(r, text, spans);
+    return resolve(spans);
+  }
+
+  #run(r: CompiledRule, text: string, out: Span[]): void {
+    const re = r.re;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      const ix = secretIndices(m, r.group);
+      if (ix === undefined || ix[1] <= ix[0]) continue;
+      const secret = text.slice(ix[0], ix[1]);
+      if (!r.allowPlaceholders && isPlaceholder(secret)) continue;
+      if (r.minEntropy > 0 && shannonEntropy(secret) < r.minEntropy) continue;
+      if (r.validate && !r.validate(secret, m)) continue;
+      if (this.#allow.some((a) => a.test(secret))) continue;
+      out.push({ start: ix[0], end: ix[1], ruleId: r.id, keep: r.keep, priority: r.priority });
+      // Let overlapping later matches be found (e.g. a second key=value in the same run).
+      if (re.lastIndex > ix[1] && ix[1] > m.index) re.lastIndex = ix[1];
+    }
+  }
+
+  /** True when the allow list exempts this secret. */
+  allowed(secret: string): boolean {
+    return this.#allow.some((a) => a.test(secret));
+  }
+}
+
+function secretIndices(m: RegExpExecArray, group: number): [number, number] | undefined {
+  const ind = m.indices;
+  if (!ind) return undefined;
+  if (ind.groups) {
+    for (const g of SECRET_GROUPS) {
+      const v = ind.groups[g];
+      if (v) return v;
+    }
+  }
+  return ind[group] ?? undefined;
+}
+
+/** Merges overlapping spans; the highest-priority (then longest) one names the finding. */
+function resolve(spans: Span[]): Span[] {
+  if (spans.length <= 1) return spans;
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Span[] = [];
+  let cur = { ...spans[0] };
+  let best = spans[0];
+  for (let i = 1; i < spans.length; i++) {
+    const s = spans[i];
+    if (s.start < cur.end) {
+      if (s.end > cur.end) cur.end = s.end;
+      if (
+        s.priority > best.priority ||
+        (s.priority === best.priority && s.end - s.start > best.end - best.start)
+      ) {
+        best = s;
+      }
+      continue;
+    }
+    out.push(finish(cur, best));
+    cur = { ...s };
+    best = s;
+  }
+  out.push(finish(cur, best));
+  return out;
+}
+
+function finish(cur: Span, best: Span): Span {
+  return {
+    start: cur.start,
+    end: cur.end,
+    ruleId: best.ruleId,
+    keep: best.start === cur.start ? Math.min(best.keep, 7) : 0,
+    priority: best.priority,
+  };
+}
+
+function compileBuiltin(r: Rule): CompiledRule {
+  const flags = new Set(r.regex.flags.replace(/[gyd]/g, "").split(""));
+  return {
+    id: r.id,
+    re: new RegExp(r.regex.source, [...flags].join("") + "gd"),
+    group: r.group ?? 0,
+    keep: Math.min(r.keep ?? 0, 7),
+    minEntropy: r.minEntropy ?? 0,
+    priority: r.priority ?? 0,
+    allowPlaceholders: r.allowPlaceholders ?? false,
+    validate: r.validate,
+    after: r.after,
+  };
+}
+
+function compileCustom(c: RedactionConfig["rules"][number]): CompiledRule {
+  let re: RegExp;
+  try {
+    re = new RegExp(c.regex, "gd");
+  } catch (e) {
+    throw new RedactionConfigError(
+      `Custom redaction rule "${c.id}": regex ${JSON.stringify(c.regex)} does not compile: ${
+        (e as Error).message
+      }`,
+    );
+  }
+  // A pattern that can match nothing would "find" a secret at every position.
+  const probe = new RegExp(c.regex, "g");
+  for (const sample of ["", "x", " ", "abc 123 = : \n"]) {
+    probe.lastIndex = 0;
+    for (let m = probe.exec(sample); m !== null; m = probe.exec(sample)) {
+      if (m[0].length === 0) {
+        throw new RedactionConfigError(
+          `Custom redaction rule "${c.id}": regex ${
+            JSON.stringify(c.regex)
+          } matches the empty string`,
+        );
+      }
+    }
+  }
+  const group = c.secretGroup ?? 0;
+  const groups = new RegExp(`${c.regex}|`).exec("")!.length - 1;
+  if (group < 0 || group > groups) {
+    throw new RedactionConfigError(
+      `Custom redaction rule "${c.id}": secret_group ${group} does not exist (the regex has ${groups} groups)`,
+    );
+  }
+  return {
+    id: c.id,
+    re,
+    group,
+    keep: 0,
+    minEntropy: c.minEntropy ?? 0,
+    priority: 15,
+    allowPlaceholders: true,
+  };
+}
+
+/** Built-in rules for `--list-rules`. */
+export function listRules(): { id: string; description: string; keywords: string[] }[] {
+  return BUILTIN_RULES.map((r) => ({
+    id: r.id,
+    description: r.description,
+    keywords: [...r.keywords],
+  }));
+}

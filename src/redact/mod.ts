@@ -1,0 +1,77 @@
+/**
+ * Streaming redaction of terminal output, typed input and metadata.
+ *
+ * @example
+ * ```ts
+ * import { createRedactor } from "./mod.ts";
+ * const r = createRedactor();
+ * const a = r.push(new TextEncoder().encode("export GITHUB_TOKEN=ghp_"));
+ * const b = r.flush(); // a.output + b.output: the token masked, same width
+ * ```
+ */
+import { DEFAULT_REDACTION_CONFIG, type RedactionConfig } from "../core/redaction_config.ts";
+import { Engine } from "./engine.ts";
+import { PassThrough, type Redactor, StreamRedactor } from "./stream.ts";
+
+export { listRules, RedactionConfigError } from "./engine.ts";
+export type { Finding, Redactor, RedactResult } from "./stream.ts";
+export { MAX_LINE, QUIET_MS } from "./stream.ts";
+
+const engines = new Map<string, Engine>();
+
+/** One compiled rule set per distinct config (compiling is the expensive part). */
+function engineFor(config: RedactionConfig): Engine {
+  const key = JSON.stringify([config.disable, config.rules, config.allow]);
+  let e = engines.get(key);
+  if (!e) {
+    e = new Engine(config);
+    if (engines.size > 8) engines.clear();
+    engines.set(key, e);
+  }
+  return e;
+}
+
+/**
+ * A fresh redactor for one stream. Throws RedactionConfigError for a custom rule whose regex
+ * does not compile or matches the empty string.
+ */
+export function createRedactor(
+  config: RedactionConfig = DEFAULT_REDACTION_CONFIG,
+  options: { clock?: () => number } = {},
+): Redactor {
+  const engine = engineFor(config);
+  if (!config.enabled) return new PassThrough();
+  return new StreamRedactor(engine, options.clock ?? (() => Date.now()));
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Redacts a whole string at once (command lines, titles, argv) with the same rules. */
+export function redactString(
+  text: string,
+  config: RedactionConfig = DEFAULT_REDACTION_CONFIG,
+): string {
+  const r = createRedactor(config);
+  const a = r.push(encoder.encode(text));
+  const b = r.flush();
+  if (a.findings.length === 0 && b.findings.length === 0) return text;
+  const out = new Uint8Array(a.output.length + b.output.length);
+  out.set(a.output);
+  out.set(b.output, a.output.length);
+  return decoder.decode(out);
+}
+
+/** Redacts one byte string whole; the findings carry offsets into it (for --explain). */
+export function redactBytes(
+  bytes: Uint8Array,
+  config: RedactionConfig = DEFAULT_REDACTION_CONFIG,
+): { output: Uint8Array; findings: import("./stream.ts").Finding[] } {
+  const r = createRedactor(config);
+  const a = r.push(bytes);
+  const b = r.flush();
+  const out = new Uint8Array(a.output.length + b.output.length);
+  out.set(a.output);
+  out.set(b.output, a.output.length);
+  return { output: out, findings: [...a.findings, ...b.findings] };
+}

@@ -1,0 +1,240 @@
+/**
+ * The streaming redactor: bytes in, bytes and findings out.
+ *
+ * Complete lines without a keyword pass at once. Lines that might hold a secret are decided by
+ * the line state machine, which may hold a few lines back (key blocks, base64 runs, "\"
+ * continuations). An incomplete line is held until its end arrives, it grows past MAX_LINE
+ * (then it is cut at a whitespace chosen from its own bytes, so every split cuts alike), or
+ * the stream is quiet for QUIET_MS (tick).
+ */
+import { Engine } from "./engine.ts";
+import { type Decisions, type Finding, LineProcessor, type PhysLine } from "./lines.ts";
+import { maskBytes } from "./mask.ts";
+import { gramSetFor, LineScanner, specialLine } from "./scanner.ts";
+
+export type { Finding } from "./lines.ts";
+
+export interface RedactResult {
+  output: Uint8Array;
+  findings: Finding[];
+}
+
+export interface Redactor {
+  push(chunk: Uint8Array): RedactResult;
+  flush(): RedactResult;
+  /** ms timestamp (from the clock) by which held-back bytes must be released, or null. */
+  deadline(): number | null;
+  /** Releases what is held if the deadline passed. */
+  tick(): RedactResult;
+}
+
+export const QUIET_MS = 100;
+export const MAX_LINE = 8192;
+
+const EMPTY = new Uint8Array(0);
+
+export class StreamRedactor implements Redactor {
+  readonly #clock: () => number;
+  readonly #scanner: LineScanner;
+  readonly #lp: LineProcessor;
+  readonly #out: Decisions = { decided: 0, masks: [], findings: [] };
+  #buf = new Uint8Array(16384);
+  #len = 0;
+  /** Stream offset of #buf[0]. */
+  #base = 0;
+  #released = 0;
+  #lineStart = 0;
+  #scanPos = 0;
+  #lastPush = 0;
+  /** Findings already reported for bytes released early by tick(). */
+  #early = new Set<string>();
+
+  constructor(engine: Engine, clock: () => number) {
+    this.#clock = clock;
+    this.#scanner = new LineScanner(gramSetFor(engine.keywords));
+    this.#lp = new LineProcessor(
+      engine,
+      (s, e) => this.#buf.subarray(s - this.#base, e - this.#base),
+      this.#out,
+    );
+  }
+
+  push(chunk: Uint8Array): RedactResult {
+    if (chunk.length === 0) return { output: EMPTY, findings: [] };
+    this.#append(chunk);
+    this.#lastPush = this.#clock();
+    this.#scan(false);
+    return this.#release(this.#out.decided);
+  }
+
+  flush(): RedactResult {
+    this.#scan(true);
+    this.#lp.end();
+    const r = this.#release(this.#end());
+    this.#early.clear();
+    return r;
+  }
+
+  deadline(): number | null {
+    return this.#end() > this.#released ? this.#lastPush + QUIET_MS : null;
+  }
+
+  tick(): RedactResult {
+    const d = this.deadline();
+    if (d === null || this.#clock() < d) return { output: EMPTY, findings: [] };
+    this.#lp.force();
+    const end = this.#end();
+    if (this.#lineStart < end && this.#out.decided <= this.#lineStart) {
+      const pl: PhysLine = {
+        start: this.#lineStart,
+        end,
+        bodyEnd: end,
+        hit: true,
+      };
+      const v = this.#lp.virtual(pl);
+      for (const f of v.findings) this.#early.add(`${f.ruleId}@${f.offset}`);
+      this.#out.masks.push(...v.masks);
+      this.#out.findings.push(...v.findings);
+    }
+    return this.#release(end);
+  }
+
+  #end(): number {
+    return this.#base + this.#len;
+  }
+
+  #append(chunk: Uint8Array): void {
+    const keep = Math.min(this.#released, this.#out.decided, this.#lineStart);
+    const drop = keep - this.#base;
+    if (drop > 0 && (drop === this.#len || drop >= this.#buf.length >> 1)) {
+      this.#buf.copyWithin(0, drop, this.#len);
+      this.#len -= drop;
+      this.#base = keep;
+      this.#scanner.shift(drop);
+    }
+    if (this.#len + chunk.length > this.#buf.length) {
+      let size = this.#buf.length * 2;
+      while (size < this.#len + chunk.length) size *= 2;
+      const nb = new Uint8Array(size);
+      nb.set(this.#buf.subarray(0, this.#len));
+      this.#buf = nb;
+    }
+    this.#buf.set(chunk, this.#len);
+    this.#len += chunk.length;
+  }
+
+  #scan(final: boolean): void {
+    const buf = this.#buf;
+    const base = this.#base;
+    const end = this.#end();
+    const sc = this.#scanner;
+    const lp = this.#lp;
+    for (;;) {
+      // While nothing is held, whole runs of uninteresting lines are skipped inside the scanner.
+      const bulk = lp.idle();
+      const limit = bulk ? end : Math.min(end, this.#lineStart + MAX_LINE);
+      const t = sc.scan(buf, this.#scanPos - base, limit - base, bulk, this.#lineStart - base);
+      if (sc.boringEnd >= 0) this.#lineStart = this.#out.decided = base + sc.boringEnd;
+      if (t >= 0 && base + t - this.#lineStart < MAX_LINE) {
+        const start = this.#lineStart;
+        const term = base + t;
+        const bodyEnd = buf[t] === 0x0a && term > start && buf[t - 1] === 0x0d ? term - 1 : term;
+        const hit = sc.lineHit(buf, bodyEnd - base);
+        this.#lineStart = this.#scanPos = term + 1;
+        sc.newLine();
+        if (!hit && lp.idle() && !specialLine(buf, start - base, bodyEnd - base)) {
+          this.#out.decided = term + 1;
+        } else {
+          lp.line({ start, end: term + 1, bodyEnd, hit });
+        }
+        continue;
+      }
+      if (t < 0) {
+        this.#scanPos = base + sc.next;
+        if (end - this.#lineStart < MAX_LINE) break;
+      }
+      // An over-long line: cut where its own bytes say, so every split cuts alike.
+      const start = this.#lineStart;
+      const cut = this.#cutPoint();
+      this.#lineStart = this.#scanPos = cut;
+      sc.newLine();
+      lp.line({ start, end: cut, bodyEnd: cut, hit: true });
+    }
+    if (final && this.#lineStart < end) {
+      const start = this.#lineStart;
+      const bodyEnd = buf[end - 1 - base] === 0x0d ? end - 1 : end;
+      this.#lineStart = this.#scanPos = end;
+      sc.newLine();
+      lp.line({ start, end, bodyEnd, hit: true });
+    }
+  }
+
+  /** Where an over-long line is cut: after the last blank in its second half, else at MAX_LINE. */
+  #cutPoint(): number {
+    const buf = this.#buf;
+    const s = this.#lineStart - this.#base;
+    for (let i = s + MAX_LINE - 1; i >= s + (MAX_LINE >> 1); i--) {
+      if (buf[i] === 0x20 || buf[i] === 0x09) return this.#base + i + 1;
+    }
+    return this.#lineStart + MAX_LINE;
+  }
+
+  /** Emits [released, upTo) with masks applied, and the findings decided so far. */
+  #release(upTo: number): RedactResult {
+    const out = this.#out;
+    let findings = out.findings;
+    out.findings = [];
+    if (this.#early.size > 0) {
+      findings = findings.filter((f) => !this.#early.has(`${f.ruleId}@${f.offset}`));
+      if (this.#out.decided >= this.#end()) this.#early.clear();
+    }
+    const from = this.#released;
+    if (upTo <= from) return { output: EMPTY, findings };
+    this.#released = upTo;
+    const masks = out.masks;
+    const base = this.#base;
+    const buf = this.#buf;
+    if (masks.length === 0) return { output: buf.slice(from - base, upTo - base), findings };
+    masks.sort((a, b) => a.start - b.start);
+    const pieces: Uint8Array[] = [];
+    let cur = from;
+    let k = 0;
+    for (; k < masks.length; k++) {
+      const m = masks[k];
+      if (m.start >= upTo) break;
+      const s = Math.max(m.start, cur);
+      const e = Math.min(m.end, upTo);
+      if (e <= s) continue;
+      if (s > cur) pieces.push(buf.subarray(cur - base, s - base));
+      pieces.push(maskBytes(buf.subarray(s - base, e - base)));
+      cur = e;
+    }
+    if (cur < upTo) pieces.push(buf.subarray(cur - base, upTo - base));
+    out.masks = masks.slice(k).filter((m) => m.end > upTo);
+    let total = 0;
+    for (const p of pieces) total += p.length;
+    const output = new Uint8Array(total);
+    let o = 0;
+    for (const p of pieces) {
+      output.set(p, o);
+      o += p.length;
+    }
+    return { output, findings };
+  }
+}
+
+/** A redactor that passes everything through (redaction disabled). */
+export class PassThrough implements Redactor {
+  push(chunk: Uint8Array): RedactResult {
+    return { output: chunk.slice(), findings: [] };
+  }
+  flush(): RedactResult {
+    return { output: EMPTY, findings: [] };
+  }
+  deadline(): number | null {
+    return null;
+  }
+  tick(): RedactResult {
+    return { output: EMPTY, findings: [] };
+  }
+}

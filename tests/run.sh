@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need (npm packages, Debian packages), checks
+# types, lint and formatting, runs every test, and ends with "N passed, N failed".
+# Extra arguments go to `deno test` (e.g. a file or --filter).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'tests: %s\n' "$*" >&2; }
+
+# npm packages (Deno itself comes from npm), reinstalled when package-lock.json changed.
+# (`npm ci` rejects this lock file: npm 11 leaves other platforms' optional Deno builds out.)
+if [ ! -d node_modules/deno ] || ! cmp -s package-lock.json node_modules/.ddcoterm-lock; then
+  log "installing npm packages"
+  npm install --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.ddcoterm-lock
+fi
+# The deno binary: put in place by the package's install script, or the platform package's.
+DENO="$PWD/node_modules/deno/deno"
+[ -f "$DENO" ] && [ "$(head -c 4 "$DENO")" = $'\x7fELF' ] || DENO="$PWD/node_modules/@deno/linux-x64-glibc/deno"
+mkdir -p node_modules/.bin
+ln -sf "$DENO" node_modules/.bin/deno
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+# Debian packages the end-to-end tests drive: a real terminal (tmux), a full-screen program
+# (less), util-linux script.
+missing=()
+for tool in tmux less script; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  packages=()
+  for tool in "${missing[@]}"; do
+    case "$tool" in
+      script) packages+=(bsdutils) ;;
+      *) packages+=("$tool") ;;
+    esac
+  done
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Debian packages: ${packages[*]}"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+  else
+    log "missing tools: ${missing[*]} (install the Debian packages ${packages[*]})"
+    exit 1
+  fi
+fi
+
+status=0
+log "type checking"
+"$DENO" task -q check || status=1
+log "linting"
+"$DENO" lint --quiet || status=1
+log "checking formatting"
+"$DENO" fmt --check --quiet || status=1
+
+rm -rf test-results
+mkdir -p test-results
+log "running tests"
+"$DENO" test -A --no-check --junit-path=test-results/junit.xml "$@" || status=1
+"$DENO" run --allow-read tests/lib/junit_summary.ts test-results/junit.xml || status=1
+exit $status
