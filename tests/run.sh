@@ -17,9 +17,9 @@ fi
 # The deno binary: put in place by the package's install script, or the platform package's.
 DENO="$PWD/node_modules/deno/deno"
 [ -f "$DENO" ] && [ "$(head -c 4 "$DENO")" = $'\x7fELF' ] || DENO="$PWD/node_modules/@deno/linux-x64-glibc/deno"
-mkdir -p node_modules/.bin
-ln -sf "$DENO" node_modules/.bin/deno
-export PATH="$PWD/node_modules/.bin:$PATH"
+# `deno task` would take node_modules/.bin/deno for a JavaScript file; without it, `deno` in
+# a task is the running deno.
+rm -f node_modules/.bin/deno
 
 # Debian packages the end-to-end tests drive: a real terminal (tmux), a full-screen program
 # (less), util-linux script.
