@@ -10,6 +10,10 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     load: () => import("./sessions.ts"),
   },
   play: { summary: "Replay a session in the terminal", load: () => import("./play.ts") },
+  redact: {
+    summary: "Redact secrets in terminal output (filter, JSON lines, explain)",
+    load: () => import("./redact.ts"),
+  },
   export: {
     summary: "Convert a session to asciicast v3, v2 or plain text",
     load: () => import("./export.ts"),

@@ -5,6 +5,8 @@ import { recordSession } from "../record/mod.ts";
 import { findExecutable, isExecutableFile } from "../shim/which.ts";
 import type { OptionSpec, ParsedArgs } from "./args.ts";
 import { say } from "./output.ts";
+import { loadRedaction } from "./redaction.ts";
+import { configPath, loadConfig } from "../config/mod.ts";
 
 export const RECORD_OPTIONS: OptionSpec[] = [
   { name: "help", short: "h", type: "boolean" },
@@ -75,6 +77,8 @@ export async function recordCommand(parsed: ParsedArgs): Promise<number> {
   const file = resolveProgram(argv[0], env.PATH);
 
   const home = ddcotermHome();
+  const { config } = await loadConfig(configPath(env));
+  const redaction = await loadRedaction(config.redaction);
   const result = await recordSession({
     sessionsDir: sessionsDir(home),
     file,
@@ -86,6 +90,8 @@ export async function recordCommand(parsed: ParsedArgs): Promise<number> {
     captureInput: options["capture-input"] === true,
     outputFile: options.output as string | undefined,
     forcePipe: options.headless === true,
+    createFilter: redaction.createFilter,
+    redactText: redaction.redactText,
     onStart: (info) => {
       if (!quiet) say(`recording session ${info.id} to ${displayPath(info.dir)}/`);
     },
