@@ -215,10 +215,16 @@ glue_wasm() {
   printf '%s\n' "$CHECKOUT/node_modules/wasmoon/dist/glue.wasm"
 }
 
+# Modules started as Worker threads (they are not reached by imports).
+worker_entries() {
+  (cd "$CHECKOUT" && ls src/*/*_worker.ts 2>/dev/null)
+}
+
 try_compile() {
-  local deno="$1" out="$2"
+  local deno="$1" out="$2" includes=() worker
+  for worker in $(worker_entries); do includes+=(--include "$worker"); done
   (cd "$CHECKOUT" && "$deno" compile -A --no-check --quiet \
-    --include "$(glue_wasm)" -o "$out" main.ts) >/dev/null 2>&1
+    --include "$(glue_wasm)" "${includes[@]}" -o "$out" main.ts) >/dev/null 2>&1
 }
 
 # The offline path: the bundled app, the Deno runtime beside it, and a launcher.
@@ -229,6 +235,13 @@ build_bundle() {
   mkdir -p "$staging/app"
   (cd "$CHECKOUT" && "$deno" bundle --quiet --platform deno --code-splitting \
     --outdir "$staging/app" main.ts) >&2 || die "deno bundle failed"
+  # Worker threads are separate entry points, found by the app at workers/NAME.js.
+  local worker
+  for worker in $(worker_entries); do
+    (cd "$CHECKOUT" && "$deno" bundle --quiet --platform deno \
+      -o "$staging/app/workers/$(basename "$worker" .ts).js" "$worker") >&2 ||
+      die "deno bundle failed for $worker"
+  done
   cp "$(glue_wasm)" "$staging/app/glue.wasm"
   cp "$deno" "$staging/deno"
   chmod 755 "$staging/deno"
@@ -238,7 +251,7 @@ build_bundle() {
   cat >"$tmp" <<EOF
 #!/bin/sh
 # ddcoterm launcher (offline build): the Deno runtime and the bundled app live in $lib.
-exec "$lib/deno" run -A --no-config --no-lock --no-prompt "$lib/app/main.js" "\$@"
+exec "$lib/deno" run -A --quiet --no-config --no-lock --no-prompt "$lib/app/main.js" "\$@"
 EOF
   chmod 755 "$tmp"
   mv -f "$tmp" "$launcher"

@@ -94,9 +94,12 @@ static int echo(int count, char **argv) {
     while (wait_readable(master, 0) > 0 && read(master, buf, sizeof buf) > 0) {}
   }
   printf("]}\n");
+  fflush(stdout);
   kill(pid, SIGHUP);
-  double cpu;
-  finish(pid, &cpu);
+  close(master);
+  for (int i = 0; i < 100 && waitpid(pid, NULL, WNOHANG) == 0; i++) usleep(10000);
+  kill(pid, SIGKILL);
+  waitpid(pid, NULL, 0);
   return 0;
 }
 

@@ -24,6 +24,7 @@ const ASYNC_SYMBOLS = {
   fcntl: { parameters: ["i32", "i32", "i32"], result: "i32", nonblocking: true },
   ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32", nonblocking: true },
   close: { parameters: ["i32"], result: "i32", nonblocking: true },
+  pipe2: { parameters: ["buffer", "i32"], result: "i32", nonblocking: true },
   kill: { parameters: ["i32", "i32"], result: "i32", nonblocking: true },
   openpty: {
     parameters: ["buffer", "buffer", "buffer", "buffer", "buffer"],

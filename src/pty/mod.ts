@@ -2,3 +2,4 @@ export * from "./pty.ts";
 export { PtyWriter } from "./writer.ts";
 export { PtyProxy, type PtyProxyHandlers, setNonBlocking } from "./proxy.ts";
 export { execReplacingProcess, raiseSignalOnSelf } from "./process.ts";
+export { ProxyWorker } from "./threaded_proxy.ts";

@@ -71,21 +71,22 @@ export class PtyProxy {
     this.#deadline = Math.min(this.#deadline, performance.now() + ms);
   }
 
-  async run(handlers: PtyProxyHandlers): Promise<void> {
+  /** Resolves "ended" at the end of output, "stopped" after `stop()` (nothing read since). */
+  async run(handlers: PtyProxyHandlers): Promise<"ended" | "stopped"> {
     const poll = asyncLib().poll;
     const view = this.#view;
     let failures = 0;
     while (!this.#stopped) {
       const remaining = this.#deadline - performance.now();
-      if (remaining <= 0) return;
+      if (remaining <= 0) return "ended";
       view.setInt16(6, 0, true);
       view.setInt16(14, 0, true);
       const timeout = Math.max(1, Math.min(POLL_TIMEOUT_MS, Math.ceil(remaining)));
       const ready = await poll(this.#pollFds, 2n, timeout);
-      if (this.#stopped) return;
+      if (this.#stopped) return "stopped";
       if (ready < 0) {
         // Only an interruption can fail a poll of valid fds; give up if it persists.
-        if (++failures > 100) return;
+        if (++failures > 100) return "ended";
         continue;
       }
       failures = 0;
@@ -98,12 +99,13 @@ export class PtyProxy {
           if (got > 0) handlers.onOutput(this.#buffer.slice(0, got));
           if (ended || (got === 0 && (outputEvents & (POLLHUP | POLLERR | POLLNVAL)) !== 0)) {
             handlers.onWake?.();
-            return;
+            return "ended";
           }
         }
       }
       handlers.onWake?.();
     }
+    return "stopped";
   }
 
   #readInput(events: number, handlers: PtyProxyHandlers): void {

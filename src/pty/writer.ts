@@ -5,8 +5,7 @@ const EINTR = 4;
 const RETRY_MS = 2;
 
 /**
- * Writes keystrokes to the pty master. The master is non-blocking once node:tty reads it, so a
- * child that stops reading (a big paste into a busy program) fills the buffer: the rest waits
+ * Writes keystrokes to the pty master. The master is non-blocking, so a child that stops reading (a big paste into a busy program) fills the buffer: the rest waits
  * in order and is retried, never dropped and never blocking the loop.
  */
 export class PtyWriter {
@@ -20,6 +19,13 @@ export class PtyWriter {
     if (this.#closed || bytes.length === 0) return;
     this.#queue.push(bytes.slice());
     if (this.#timer === undefined) this.#drain();
+  }
+
+  /** Stops writing and returns what was not written yet (to hand it to another writer). */
+  takePending(): Uint8Array[] {
+    const pending = this.#queue;
+    this.close();
+    return pending;
   }
 
   close(): void {

@@ -3,6 +3,7 @@ import {
   type ExitStatus,
   killProcess,
   openPty,
+  ProxyWorker,
   PtyProxy,
   PtyWriter,
   readingSecret,
@@ -31,6 +32,8 @@ export interface PtySessionOptions {
   env: Record<string, string>;
   recorder: Recorder;
   captureInput: boolean;
+  /** Serve the terminal from a dedicated thread once it is up (default true). */
+  threaded?: boolean;
   /** Called once the child runs, before the first byte is read. */
   onStarted?: (pid: number) => void;
 }
@@ -71,29 +74,54 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
   }
 
   enterRawMode();
+  const recordInput = (bytes: Uint8Array, secret: boolean, atMs?: number) => {
+    if (!options.captureInput) return;
+    if (secret) recorder.hiddenInput(bytes.length, atMs);
+    else recorder.input(bytes, atMs);
+  };
+  const recordOutput = (chunk: Uint8Array, atMs?: number) => recorder.output(chunk, atMs);
+
+  // The main thread serves the terminal until the proxy thread is ready, then hands over.
   const proxy = new PtyProxy(pty.master, 0);
-  const drained = proxy.run({
-    onOutput: (chunk) => {
-      writeAllSync(Deno.stdout, chunk);
-      recorder.output(chunk);
-    },
-    onInput: (bytes) => {
-      writer.write(bytes);
-      if (!options.captureInput) return;
-      if (readingSecret(pty.master)) recorder.hiddenInput(bytes.length);
-      else recorder.input(bytes);
-    },
-    onWake: () => recorder.tick(),
-  });
+  const worker = options.threaded === false ? null : new ProxyWorker();
+  let handedOver = false;
+  let draining = false;
+  worker?.ready.then(() => proxy.stop(), () => {/* stay on the main thread */});
+  const served = (async () => {
+    const outcome = await proxy.run({
+      onOutput: (chunk) => {
+        writeAllSync(Deno.stdout, chunk);
+        recordOutput(chunk);
+      },
+      onInput: (bytes) => {
+        writer.write(bytes);
+        recordInput(bytes, readingSecret(pty.master));
+      },
+      onWake: () => recorder.tick(),
+    });
+    if (outcome === "ended" || !worker) return;
+    handedOver = true;
+    recorder.startTicker();
+    if (draining) worker.drain(DRAIN_TIMEOUT_MS);
+    await worker.start(
+      { master: pty.master, input: 0, output: 1 },
+      options.captureInput,
+      writer.takePending(),
+      { onOutput: recordOutput, onInput: recordInput },
+    );
+  })();
 
   try {
     const status = await waitForExit(pid);
-    proxy.stopAfter(DRAIN_TIMEOUT_MS);
-    await drained;
+    draining = true;
+    if (handedOver) worker!.drain(DRAIN_TIMEOUT_MS);
+    else proxy.stopAfter(DRAIN_TIMEOUT_MS);
+    await served;
     return status;
   } finally {
     writer.close();
     proxy.stop();
+    await worker?.close();
     await closeFd(pty.master);
     restoreTerminal();
     Deno.removeSignalListener("SIGWINCH", onResize);

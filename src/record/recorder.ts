@@ -57,9 +57,9 @@ export class Recorder {
     };
   }
 
-  /** Seconds since the session started. */
-  elapsed(): number {
-    return (this.#monotonic() - this.#start) / 1000;
+  /** Seconds since the session started (at `atMs` on the monotonic clock, default now). */
+  elapsed(atMs: number = this.#monotonic()): number {
+    return Math.max(0, (atMs - this.#start) / 1000);
   }
 
   get outputBytes(): number {
@@ -86,24 +86,25 @@ export class Recorder {
     this.#timer = timer;
   }
 
-  output(bytes: Uint8Array): void {
-    this.#push("output", bytes);
+  /** Output bytes, seen at `atMs` (monotonic ms; default now). */
+  output(bytes: Uint8Array, atMs?: number): void {
+    this.#push("output", bytes, atMs);
   }
 
-  input(bytes: Uint8Array): void {
+  input(bytes: Uint8Array, atMs?: number): void {
     this.#inHiddenRun = false;
-    this.#push("input", bytes);
+    this.#push("input", bytes, atMs);
   }
 
   /**
    * Input that must never be stored as keystrokes (typed at a password prompt): counted, and
    * one marker per run of it.
    */
-  hiddenInput(byteCount: number): void {
+  hiddenInput(byteCount: number, atMs?: number): void {
     this.#streams.input.bytes += byteCount;
     if (this.#inHiddenRun) return;
     this.#inHiddenRun = true;
-    this.#emit("m", "input hidden (echo off)");
+    this.#emit("m", "input hidden (echo off)", atMs);
   }
 
   resize(cols: number, rows: number): void {
@@ -145,13 +146,13 @@ export class Recorder {
     this.#events?.close();
   }
 
-  #push(stream: Stream, bytes: Uint8Array): void {
+  #push(stream: Stream, bytes: Uint8Array, atMs?: number): void {
     const state = this.#streams[stream];
     state.bytes += bytes.length;
-    this.#deliver(stream, state.filter.push(bytes), false);
+    this.#deliver(stream, state.filter.push(bytes), false, atMs);
   }
 
-  #deliver(stream: Stream, result: FilterResult, final: boolean): void {
+  #deliver(stream: Stream, result: FilterResult, final: boolean, atMs?: number): void {
     const state = this.#streams[stream];
     for (const finding of result.findings) {
       this.#redactions++;
@@ -164,11 +165,11 @@ export class Recorder {
     }
     let text = result.output.length > 0 ? state.decoder.decode(result.output) : "";
     if (final) text += state.decoder.flush();
-    if (text.length > 0) this.#emit(state.code, text);
+    if (text.length > 0) this.#emit(state.code, text, atMs);
   }
 
-  #emit(code: CastEventCode, data: string): void {
-    const time = this.elapsed();
+  #emit(code: CastEventCode, data: string, atMs?: number): void {
+    const time = this.elapsed(atMs);
     this.#each((sink) => sink.event(time, code, data));
   }
 

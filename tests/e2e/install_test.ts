@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@ddcoterm/assert";
-import { ROOT, runCommand } from "../lib/run.ts";
+import { ROOT, runCommand, runInTerminal } from "../lib/run.ts";
 
 const INSTALLER = `${ROOT}/install-ddcoterm.sh`;
 
@@ -33,6 +33,12 @@ Deno.test("the installer builds from a checkout, sets PATH once, and uninstalls 
     const recorded = await runCommand([bin, "-q", "--", "echo", "installed"], { env });
     assertEquals(new TextDecoder().decode(recorded.stdout), "installed\n");
     assertEquals([...Deno.readDirSync(`${home}/.ddcoterm/sessions`)].length, 1);
+    // In a terminal, long enough for the proxy thread to take over from the main thread.
+    const inPty = await runInTerminal(`${bin} -q -- bash -c 'sleep 0.5; echo late-output'`, {
+      env,
+    });
+    assertEquals(inPty.code, 0);
+    assertStringIncludes(new TextDecoder().decode(inPty.stdout), "late-output");
 
     // One marked block in each rc file, with bin then overrides first on PATH.
     const bashrc = read(`${home}/.bashrc`);
@@ -55,7 +61,7 @@ Deno.test("the installer builds from a checkout, sets PATH once, and uninstalls 
     // --keep-data keeps sessions; a plain uninstall removes everything.
     const keep = await runCommand(["bash", INSTALLER, "--uninstall", "--keep-data"], { env });
     assertEquals(keep.code, 0, keep.stderr);
-    assertEquals([...Deno.readDirSync(`${home}/.ddcoterm/sessions`)].length, 1);
+    assertEquals([...Deno.readDirSync(`${home}/.ddcoterm/sessions`)].length, 2);
     assert(!existsPath(bin));
     assertEquals(read(`${home}/.bashrc`), "# the user's own settings\nalias ll='ls -l'\n");
     assert(!read(`${home}/.zshrc`).includes("ddcoterm"));

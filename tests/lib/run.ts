@@ -6,7 +6,8 @@ export const DENO = Deno.execPath();
 
 /** argv that runs ddcoterm from this checkout. */
 export function ddcotermArgv(...args: string[]): string[] {
-  return [DENO, "run", "-A", "--no-check", MAIN, ...args];
+  // --quiet: Deno would otherwise clear the terminal line (a progress bar) when a worker loads.
+  return [DENO, "run", "-A", "--quiet", "--no-check", MAIN, ...args];
 }
 
 /** A shell-quoted `ddcoterm` invocation for use inside sh -c strings. */

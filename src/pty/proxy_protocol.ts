@@ -1,0 +1,45 @@
+/** What the main thread and the proxy worker say to each other. */
+
+/** Int32 slots of the shared control buffer. */
+export const CONTROL_STATE = 0;
+/** Output chunks the main thread has recorded (the worker pauses reading past MAX_IN_FLIGHT). */
+export const CONTROL_ACKED = 1;
+/** Float64 slot (at Int32 index 2, 8-byte aligned): Date.now() deadline to finish draining. */
+export const CONTROL_DRAIN_MS = 2;
+export const CONTROL_BYTES = 16;
+
+export const STATE_RUN = 0;
+export const STATE_DRAIN = 1;
+export const STATE_STOP = 2;
+
+/** Batches (≤ 1 MiB each) sent but not yet recorded: bounds memory. */
+export const MAX_IN_FLIGHT = 16;
+/**
+ * Copies for the recorder travel in batches: waking the main thread for every keystroke's echo
+ * competes for the CPU with the echo itself (measured: +50–100 µs per keystroke on 2 cores).
+ */
+export const BATCH_MAX_MS = 20;
+export const BATCH_MAX_BYTES = 1024 * 1024;
+
+export interface ProxyStart {
+  master: number;
+  input: number;
+  output: number;
+  /** Read end of a pipe: a byte written to it wakes the worker's poll. */
+  wake: number;
+  captureInput: boolean;
+  control: SharedArrayBuffer;
+  /** Keystrokes the main thread had not written yet. */
+  pendingInput: Uint8Array[];
+}
+
+/** What the proxy saw, with the absolute time (timeOrigin + now, ms) it saw it. */
+export type ProxyItem =
+  | { kind: "output"; at: number; chunk: Uint8Array }
+  | { kind: "input"; at: number; chunk: Uint8Array; secret: boolean };
+
+export type ProxyWorkerMessage =
+  | { type: "ready" }
+  | { type: "batch"; items: ProxyItem[] }
+  | { type: "end" }
+  | { type: "failed"; message: string };

@@ -1,0 +1,215 @@
+/// <reference lib="deno.worker" />
+/**
+ * The terminal proxy on its own thread: blocking poll on the pty master, the user's input and
+ * a wake-up pipe; keystrokes to the master and output to the user's terminal at once, as a C
+ * loop would, whatever the main thread is doing. Copies go to the main thread for recording.
+ * Control comes through shared memory (the loop never yields to this worker's event loop).
+ */
+import { errno, lib } from "./libc.ts";
+import { readingSecret } from "./pty.ts";
+import {
+  BATCH_MAX_BYTES,
+  BATCH_MAX_MS,
+  CONTROL_ACKED,
+  CONTROL_DRAIN_MS,
+  CONTROL_STATE,
+  MAX_IN_FLIGHT,
+  type ProxyItem,
+  type ProxyStart,
+  type ProxyWorkerMessage,
+  STATE_DRAIN,
+  STATE_STOP,
+} from "./proxy_protocol.ts";
+
+const POLLIN = 0x1;
+const POLLOUT = 0x4;
+const POLLERR = 0x8;
+const POLLHUP = 0x10;
+const POLLNVAL = 0x20;
+const EAGAIN = 11;
+const EINTR = 4;
+const BUFFER_SIZE = 256 * 1024;
+const IDLE_POLL_MS = 50;
+
+const post = (message: ProxyWorkerMessage, transfer: Transferable[] = []) =>
+  self.postMessage(message, transfer);
+
+/** Copies for the recorder, sent in batches (see BATCH_MAX_MS). */
+class Batch {
+  #items: ProxyItem[] = [];
+  #bytes = 0;
+  #since = 0;
+  sent = 0;
+
+  add(item: ProxyItem): void {
+    if (this.#items.length === 0) this.#since = item.at;
+    this.#items.push(item);
+    this.#bytes += item.chunk.length;
+    if (this.#bytes >= BATCH_MAX_BYTES) this.send();
+  }
+
+  /** How long the poll may wait before the batch is due. */
+  timeout(idleMs: number, now: number): number {
+    if (this.#items.length === 0) return idleMs;
+    return Math.max(0, Math.min(idleMs, Math.ceil(this.#since + BATCH_MAX_MS - now)));
+  }
+
+  sendIfDue(now: number): void {
+    if (this.#items.length > 0 && now - this.#since >= BATCH_MAX_MS) this.send();
+  }
+
+  send(): void {
+    if (this.#items.length === 0) return;
+    const items = this.#items;
+    this.#items = [];
+    this.#bytes = 0;
+    this.sent++;
+    post({ type: "batch", items }, items.map((item) => item.chunk.buffer as ArrayBuffer));
+  }
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+self.onmessage = (event: MessageEvent<ProxyStart>) => {
+  self.onmessage = null;
+  const batch = new Batch();
+  try {
+    serve(event.data, batch);
+  } catch (error) {
+    batch.send();
+    post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  batch.send();
+  post({ type: "end" });
+};
+// Binding the symbols now means the loop starts without delay when the main thread hands over.
+lib();
+post({ type: "ready" });
+
+function serve(start: ProxyStart, batch: Batch): void {
+  const c = lib();
+  const control = new Int32Array(start.control);
+  const drainDeadline = new Float64Array(start.control, CONTROL_DRAIN_MS * 4, 1);
+  const fds = new Uint8Array(24);
+  const view = new DataView(fds.buffer);
+  const setEntry = (index: number, fd: number, events: number) => {
+    view.setInt32(index * 8, fd, true);
+    view.setInt16(index * 8 + 4, events, true);
+    view.setInt16(index * 8 + 6, 0, true);
+  };
+  let inputFd = start.input;
+  const pendingInput: Uint8Array[] = [...start.pendingInput];
+  const buffer = new Uint8Array(BUFFER_SIZE);
+  const inputBuffer = new Uint8Array(16 * 1024);
+  const wakeBuffer = new Uint8Array(64);
+
+  for (;;) {
+    const state = Atomics.load(control, CONTROL_STATE);
+    if (state === STATE_STOP) return;
+    let timeout = IDLE_POLL_MS;
+    if (state === STATE_DRAIN) {
+      inputFd = -1;
+      const remaining = drainDeadline[0] - Date.now();
+      if (remaining <= 0) return;
+      timeout = Math.min(timeout, Math.ceil(remaining));
+    }
+    const throttled = batch.sent - Atomics.load(control, CONTROL_ACKED) >= MAX_IN_FLIGHT;
+    timeout = batch.timeout(timeout, now());
+    setEntry(
+      0,
+      start.master,
+      (throttled ? 0 : POLLIN) | (pendingInput.length > 0 ? POLLOUT : 0),
+    );
+    setEntry(1, inputFd, POLLIN);
+    setEntry(2, start.wake, POLLIN);
+    const ready = c.poll(fds, 3n, throttled ? Math.min(timeout, 2) : timeout);
+    batch.sendIfDue(now());
+    if (ready <= 0) continue; // timeout, or an interruption
+    if (view.getInt16(22, true) !== 0) c.read(start.wake, wakeBuffer, BigInt(wakeBuffer.length));
+
+    const inputEvents = view.getInt16(14, true);
+    if (inputEvents !== 0) {
+      const n = (inputEvents & POLLIN) !== 0
+        ? Number(c.read(inputFd, inputBuffer, BigInt(inputBuffer.length)))
+        : 0;
+      if (n > 0) {
+        const typed = inputBuffer.slice(0, n);
+        pendingInput.push(typed);
+        if (start.captureInput) {
+          const secret = readingSecret(start.master);
+          batch.add({ kind: "input", at: now(), chunk: typed.slice(), secret });
+        }
+      } else if (!(n < 0 && errno() === EINTR)) {
+        inputFd = -1; // end of input or hang-up: keep serving output
+      }
+    }
+    if (pendingInput.length > 0) writeInput(start.master, pendingInput);
+
+    const masterEvents = view.getInt16(6, true);
+    if ((masterEvents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) !== 0) {
+      const { got, ended } = drainMaster(start.master, buffer);
+      if (got > 0) {
+        const chunk = buffer.slice(0, got);
+        writeAll(start.output, chunk);
+        batch.add({ kind: "output", at: now(), chunk });
+      }
+      if (ended || (got === 0 && (masterEvents & (POLLHUP | POLLERR | POLLNVAL)) !== 0)) return;
+    }
+  }
+}
+
+/** Writes queued keystrokes until the master would block. */
+function writeInput(master: number, queue: Uint8Array[]): void {
+  const c = lib();
+  while (queue.length > 0) {
+    const head = queue[0];
+    const n = Number(c.write(master, head as Uint8Array<ArrayBuffer>, BigInt(head.length)));
+    if (n < 0) {
+      const code = errno();
+      if (code === EINTR) continue;
+      if (code !== EAGAIN) queue.length = 0; // the session is ending: input has nowhere to go
+      return;
+    }
+    if (n < head.length) queue[0] = head.subarray(n);
+    else queue.shift();
+  }
+}
+
+function drainMaster(master: number, buffer: Uint8Array): { got: number; ended: boolean } {
+  const c = lib();
+  let got = 0;
+  while (got < buffer.length) {
+    const n = Number(c.read(master, buffer.subarray(got), BigInt(buffer.length - got)));
+    if (n > 0) {
+      got += n;
+      continue;
+    }
+    if (n === 0) return { got, ended: true };
+    const code = errno();
+    if (code === EINTR) continue;
+    return { got, ended: code !== EAGAIN };
+  }
+  return { got, ended: false };
+}
+
+/** Writes everything to the user's terminal, waiting while it is full. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  const c = lib();
+  const waitFd = new Uint8Array(8);
+  new DataView(waitFd.buffer).setInt32(0, fd, true);
+  new DataView(waitFd.buffer).setInt16(4, POLLOUT, true);
+  let offset = 0;
+  while (offset < bytes.length) {
+    const rest = bytes.subarray(offset);
+    const n = Number(c.write(fd, rest as Uint8Array<ArrayBuffer>, BigInt(rest.length)));
+    if (n > 0) {
+      offset += n;
+      continue;
+    }
+    const code = errno();
+    if (code === EINTR) continue;
+    if (code !== EAGAIN) return; // the terminal is gone: keep recording regardless
+    c.poll(waitFd, 1n, 100);
+  }
+}

@@ -1,0 +1,119 @@
+import { asyncLib, lib } from "./libc.ts";
+import {
+  CONTROL_ACKED,
+  CONTROL_BYTES,
+  CONTROL_DRAIN_MS,
+  CONTROL_STATE,
+  type ProxyStart,
+  type ProxyWorkerMessage,
+  STATE_DRAIN,
+  STATE_STOP,
+} from "./proxy_protocol.ts";
+
+export interface ThreadedProxyHandlers {
+  /** `atMs` is when the proxy saw the bytes, on this thread's performance.now() clock. */
+  onOutput(chunk: Uint8Array, atMs: number): void;
+  onInput?(chunk: Uint8Array, secret: boolean, atMs: number): void;
+}
+
+/**
+ * The proxy worker seen from the main thread. Starting a worker takes Deno ~15 ms, so the
+ * session begins on the main thread's loop and hands over once the worker is ready; commands
+ * that end sooner never need it.
+ */
+export class ProxyWorker {
+  readonly ready: Promise<void>;
+  #worker: Worker;
+  #control = new SharedArrayBuffer(CONTROL_BYTES);
+  #state = new Int32Array(this.#control);
+  #wake: { read: number; write: number } | null = null;
+  #ended: Promise<void> | null = null;
+
+  constructor() {
+    this.#worker = new Worker(workerUrl(), { type: "module" });
+    this.ready = new Promise((resolve, reject) => {
+      this.#worker.onmessage = (event: MessageEvent<ProxyWorkerMessage>) => {
+        if (event.data.type === "ready") resolve();
+      };
+      this.#worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(`The terminal proxy thread failed to start: ${event.message}`));
+      };
+    });
+  }
+
+  /** Starts serving; resolves when the worker's loop has ended (end of output, or stop). */
+  async start(
+    fds: { master: number; input: number; output: number },
+    captureInput: boolean,
+    pendingInput: Uint8Array[],
+    handlers: ThreadedProxyHandlers,
+  ): Promise<void> {
+    const pipe = new Int32Array(2);
+    const O_CLOEXEC = 0o2000000;
+    if (await asyncLib().pipe2(new Uint8Array(pipe.buffer), O_CLOEXEC) !== 0) {
+      throw new Error("Cannot create the proxy's wake-up pipe");
+    }
+    this.#wake = { read: pipe[0], write: pipe[1] };
+    this.#ended = new Promise((resolve, reject) => {
+      this.#worker.onmessage = (event: MessageEvent<ProxyWorkerMessage>) => {
+        const message = event.data;
+        switch (message.type) {
+          case "batch":
+            for (const item of message.items) {
+              const at = item.at - performance.timeOrigin;
+              if (item.kind === "output") handlers.onOutput(item.chunk, at);
+              else handlers.onInput?.(item.chunk, item.secret, at);
+            }
+            Atomics.add(this.#state, CONTROL_ACKED, 1);
+            break;
+          case "end":
+            resolve();
+            break;
+          case "failed":
+            reject(new Error(`The terminal proxy thread failed: ${message.message}`));
+            break;
+        }
+      };
+    });
+    const start: ProxyStart = {
+      ...fds,
+      wake: pipe[0],
+      captureInput,
+      control: this.#control,
+      pendingInput,
+    };
+    this.#worker.postMessage(start);
+    return await this.#ended;
+  }
+
+  /** Stops reading input and ends once output is read to its end, or after `ms`. */
+  drain(ms: number): void {
+    new Float64Array(this.#control, CONTROL_DRAIN_MS * 4, 1)[0] = Date.now() + ms;
+    Atomics.store(this.#state, CONTROL_STATE, STATE_DRAIN);
+    this.#poke();
+  }
+
+  async close(): Promise<void> {
+    Atomics.store(this.#state, CONTROL_STATE, STATE_STOP);
+    this.#poke();
+    this.#worker.terminate();
+    if (this.#wake) {
+      await asyncLib().close(this.#wake.read);
+      await asyncLib().close(this.#wake.write);
+      this.#wake = null;
+    }
+  }
+
+  #poke(): void {
+    if (this.#wake) lib().write(this.#wake.write, new Uint8Array(1), 1n);
+  }
+}
+
+/** The worker module next to this one: `.ts` from source, `workers/*.js` in the bundled app. */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith(".ts")
+    ? new URL("./proxy_worker.ts", here)
+    : new URL("./workers/proxy_worker.js", here);
+}
