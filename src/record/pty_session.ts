@@ -15,6 +15,8 @@ import {
 import type { Recorder } from "./recorder.ts";
 import { enterRawMode, restoreTerminal, terminalSize, writeAllSync } from "./terminal.ts";
 
+/** How long a session runs on the main thread's loop before the proxy thread is started. */
+const THREAD_AFTER_MS = 30;
 /** After the child exits, how long to wait for the pty to report EOF before giving up. */
 const DRAIN_TIMEOUT_MS = 3000;
 
@@ -83,10 +85,17 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
 
   // The main thread serves the terminal until the proxy thread is ready, then hands over.
   const proxy = new PtyProxy(pty.master, 0);
-  const worker = options.threaded === false ? null : new ProxyWorker();
+  // Short commands end before a thread would pay off: start it once the session has lasted.
+  const thread: { worker: ProxyWorker | null } = { worker: null };
+  const startedAt = performance.now();
+  const maybeStartWorker = () => {
+    if (thread.worker || options.threaded === false) return;
+    if (performance.now() - startedAt < THREAD_AFTER_MS) return;
+    thread.worker = new ProxyWorker();
+    thread.worker.ready.then(() => proxy.stop(), () => {/* stay on the main thread */});
+  };
   let handedOver = false;
   let draining = false;
-  worker?.ready.then(() => proxy.stop(), () => {/* stay on the main thread */});
   const served = (async () => {
     const outcome = await proxy.run({
       onOutput: (chunk) => {
@@ -97,8 +106,12 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
         writer.write(bytes);
         recordInput(bytes, readingSecret(pty.master));
       },
-      onWake: () => recorder.tick(),
+      onWake: () => {
+        recorder.tick();
+        if (!draining) maybeStartWorker();
+      },
     });
+    const worker = thread.worker;
     if (outcome === "ended" || !worker) return;
     handedOver = true;
     recorder.startTicker();
@@ -114,14 +127,14 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
   try {
     const status = await waitForExit(pid);
     draining = true;
-    if (handedOver) worker!.drain(DRAIN_TIMEOUT_MS);
+    if (handedOver) thread.worker?.drain(DRAIN_TIMEOUT_MS);
     else proxy.stopAfter(DRAIN_TIMEOUT_MS);
     await served;
     return status;
   } finally {
     writer.close();
     proxy.stop();
-    await worker?.close();
+    await thread.worker?.close();
     await closeFd(pty.master);
     restoreTerminal();
     Deno.removeSignalListener("SIGWINCH", onResize);
