@@ -1,8 +1,10 @@
-// Loads every example rule set in lua/examples and checks its example command lines.
+// Loads every example rule set in lua/examples and checks its example command lines through
+// `ddcoterm rules test --json`, as a user would.
 import { assert, assertEquals } from "@ddcoterm/assert";
 import { parse } from "yaml";
 import { loadConfig } from "../src/config/mod.ts";
-import { evaluateCommand, type Invocation } from "../src/rules/mod.ts";
+import type { Decision } from "../src/rules/mod.ts";
+import { ddcotermArgv, runCommand } from "../tests/lib/run.ts";
 
 interface Case {
   line?: string;
@@ -25,19 +27,33 @@ const names = [...Deno.readDirSync(dir)]
   .map((name) => name.replace(/\.yaml$/, ""))
   .sort();
 
-function invocation(item: Case, shared: Record<string, string> = {}): Invocation {
+/** Runs `ddcoterm rules test --json -- ARGV` with the example as config.yaml. */
+async function rulesTest(
+  name: string,
+  item: Case,
+  shared: Record<string, string> = {},
+): Promise<Decision> {
   const argv = item.argv ?? item.line!.split(" ").filter((word) => word !== "");
-  const env: Record<string, string> = { HOME: "/nonexistent-home", ...shared, ...item.env };
-  if (env.KUBECONFIG) env.KUBECONFIG = `${dir}${env.KUBECONFIG}`;
-  return {
-    executable: argv[0],
-    args: argv.slice(1),
-    env,
-    cwd: "/work",
-    user: "ada",
-    hostname: "laptop",
-    isInteractive: true,
-  };
+  const home = Deno.makeTempDirSync({ prefix: "ddcoterm-examples-" });
+  try {
+    Deno.copyFileSync(`${dir}${name}.yaml`, `${home}/config.yaml`);
+    const env: Record<string, string> = {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      HOME: "/nonexistent-home",
+      DDCOTERM_HOME: home,
+      ...shared,
+      ...item.env,
+    };
+    if (env.KUBECONFIG) env.KUBECONFIG = `${dir}${env.KUBECONFIG}`;
+    const result = await runCommand(ddcotermArgv("rules", "test", "--json", "--", ...argv), {
+      env,
+      cwd: home,
+    });
+    assertEquals(result.code, 0, result.stderr);
+    return JSON.parse(new TextDecoder().decode(result.stdout));
+  } finally {
+    Deno.removeSync(home, { recursive: true });
+  }
 }
 
 Deno.test("every example rule set has cases", () => {
@@ -50,7 +66,7 @@ for (const name of names) {
     assertEquals(warnings, []);
     const cases = parse(await Deno.readTextFile(`${dir}${name}.cases.yaml`)) as Cases;
     for (const item of cases.should_match) {
-      const decision = await evaluateCommand(config, invocation(item, cases.env));
+      const decision = await rulesTest(name, item, cases.env);
       const label = item.line ?? item.argv!.join(" ");
       assertEquals(decision.failure, undefined, label);
       const ruleFired = decision.matchedRule !== undefined &&
@@ -62,7 +78,7 @@ for (const name of names) {
     }
     for (const entry of cases.should_not_match) {
       const item = typeof entry === "string" ? { line: entry } : entry;
-      const decision = await evaluateCommand(config, invocation(item, cases.env));
+      const decision = await rulesTest(name, item, cases.env);
       const label = item.line ?? item.argv!.join(" ");
       assertEquals(decision.failure, undefined, label);
       assertEquals(decision.lints, [], label);

@@ -14,6 +14,15 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: "Redact secrets in terminal output (filter, JSON lines, explain)",
     load: () => import("./redact.ts"),
   },
+  shim: {
+    summary: "Guard a command on every run: shim create|list|remove|doctor",
+    load: () => import("./shim.ts"),
+  },
+  rules: {
+    summary: "Show what the guardrails would do with a command",
+    load: () => import("./rules.ts"),
+  },
+  config: { summary: "Check config.yaml", load: () => import("./config.ts") },
   export: {
     summary: "Convert a session to asciicast v3, v2 or plain text",
     load: () => import("./export.ts"),

@@ -5,6 +5,18 @@ import { SUBCOMMANDS } from "./commands.ts";
 import { say } from "./output.ts";
 import { RECORD_OPTIONS, recordCommand, recordHelp } from "./record.ts";
 
+/** A shim in overrides/ runs `ddcoterm __shim NAME ARGS…`: guardrails, then the program. */
+async function runShim(argv: string[]): Promise<number> {
+  if (argv.length === 0) throw new UserError("__shim needs a program name");
+  const { runGuarded } = await import("./guarded.ts");
+  return await runGuarded({
+    argv,
+    env: Deno.env.toObject(),
+    settings: { quiet: false, captureInput: false, headless: false },
+    viaShim: true,
+  });
+}
+
 /** Runs ddcoterm with `args` and returns the process exit code. */
 export async function run(args: string[]): Promise<number> {
   try {
@@ -12,6 +24,9 @@ export async function run(args: string[]): Promise<number> {
     if (parsed.options.version) {
       console.log(`ddcoterm ${VERSION}`);
       return 0;
+    }
+    if (parsed.rest === null && parsed.positionals[0] === "__shim") {
+      return await runShim(parsed.positionals.slice(1));
     }
     if (parsed.rest === null && parsed.positionals.length > 0) {
       const [name, ...rest] = parsed.positionals;

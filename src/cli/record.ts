@@ -5,6 +5,8 @@ import { recordSession } from "../record/mod.ts";
 import { findExecutable, isExecutableFile } from "../shim/which.ts";
 import type { OptionSpec, ParsedArgs } from "./args.ts";
 import { say } from "./output.ts";
+import type { RedactionConfig } from "../core/redaction_config.ts";
+import { type CliActions, SAVE_LEVELS, type SaveLevel } from "../rules/types.ts";
 import { loadRedaction } from "./redaction.ts";
 import { configPath, loadConfig } from "../config/mod.ts";
 
@@ -17,6 +19,8 @@ export const RECORD_OPTIONS: OptionSpec[] = [
   { name: "capture-input", type: "boolean" },
   { name: "idle-time-limit", short: "i", type: "number" },
   { name: "headless", type: "boolean" },
+  { name: "save-level", type: "string", choices: SAVE_LEVELS },
+  { name: "approval", type: "boolean" },
 ];
 
 export function recordHelp(): string {
@@ -36,6 +40,9 @@ Options:
                               input typed while echo is off is never stored)
   -i, --idle-time-limit SECS  Longest pause a player shows (stored in the header)
       --headless              Do not use a pty even on a terminal (pipe mode)
+      --save-level LEVEL      none, record, logs or process_info (each includes the
+                              ones before): overrides config.yaml's rules for COMMAND
+      --approval              Require approval before COMMAND runs
   -h, --help                  Show this help (also: ddcoterm COMMAND --help)
   -V, --version               Show the version
 
@@ -43,6 +50,10 @@ Commands:
   sessions   List recorded sessions, newest first
   play       Replay a session in the terminal
   export     Convert a session to asciicast v3, v2 or plain text
+  redact     Redact secrets in terminal output
+  shim       Guard a command on every run (shim create kubectl)
+  rules      Show what the guardrails would do with a command (rules test -- …)
+  config     Check config.yaml (config check)
 
 Environment:
   DDCOTERM_HOME        Where everything lives (default ~/.ddcoterm)
@@ -56,44 +67,93 @@ Examples:
   ddcoterm play 0193                        # replay by id prefix`;
 }
 
-/** Records the shell or the command after `--`, and exits as the child did. */
-export async function recordCommand(parsed: ParsedArgs): Promise<number> {
-  const options = parsed.options;
-  const quiet = options.quiet === true;
-  const env = Deno.env.toObject();
+/** How a recording is made, from the command line. */
+export interface RecordSettings {
+  quiet: boolean;
+  title?: string;
+  idleTimeLimit?: number;
+  captureInput: boolean;
+  output?: string;
+  headless: boolean;
+}
+
+export function recordSettings(options: ParsedArgs["options"]): RecordSettings {
   const idle = options["idle-time-limit"] as number | undefined;
   if (idle !== undefined && idle <= 0) {
     throw new UserError(`Option "--idle-time-limit" expects a positive number, got "${idle}"`);
   }
-
-  const interactive = parsed.rest === null || parsed.rest.length === 0;
-  let argv: string[];
-  if (interactive) {
-    const shell = env.SHELL && isExecutableFile(env.SHELL) ? env.SHELL : "/bin/sh";
-    argv = [shell];
-  } else {
-    argv = dropLegacyCommandWord(parsed.rest!, env.PATH);
-  }
-  const file = resolveProgram(argv[0], env.PATH);
-
-  const home = ddcotermHome();
-  const { config } = await loadConfig(configPath(env));
-  const redaction = await loadRedaction(config.redaction);
-  const result = await recordSession({
-    sessionsDir: sessionsDir(home),
-    file,
-    argv,
-    interactive,
-    env,
+  return {
+    quiet: options.quiet === true,
     title: options.title as string | undefined,
     idleTimeLimit: idle,
     captureInput: options["capture-input"] === true,
-    outputFile: options.output as string | undefined,
-    forcePipe: options.headless === true,
+    output: options.output as string | undefined,
+    headless: options.headless === true,
+  };
+}
+
+/** The shell with no command; a command after `--` goes through the guardrails first. */
+export async function recordCommand(parsed: ParsedArgs): Promise<number> {
+  const settings = recordSettings(parsed.options);
+  const env = Deno.env.toObject();
+  const cli = cliActions(parsed.options);
+  if (parsed.rest !== null && parsed.rest.length > 0) {
+    const argv = dropLegacyCommandWord(parsed.rest, env.PATH);
+    const { runGuarded } = await import("./guarded.ts");
+    return await runGuarded({ argv, env, cli, settings, viaShim: false });
+  }
+  const shell = env.SHELL && isExecutableFile(env.SHELL) ? env.SHELL : "/bin/sh";
+  const { config } = await loadConfig(configPath(env));
+  return await recordProgram(settings, {
+    file: shell,
+    argv: [shell],
+    interactive: true,
+    env,
+    redactionConfig: config.redaction,
+  });
+}
+
+export function cliActions(options: ParsedArgs["options"]): CliActions | undefined {
+  const saveLevel = options["save-level"] as SaveLevel | undefined;
+  const approval = options.approval === true;
+  if (saveLevel === undefined && !approval) return undefined;
+  return { saveLevel, approval: approval || undefined };
+}
+
+export interface ProgramToRecord {
+  file: string;
+  argv: string[];
+  interactive: boolean;
+  env: Record<string, string>;
+  redactionConfig: RedactionConfig;
+  actions?: string[];
+  initialEvents?: { type: string; fields: Record<string, unknown> }[];
+}
+
+/** Records one program with banners, and exits as it did. */
+export async function recordProgram(
+  settings: RecordSettings,
+  program: ProgramToRecord,
+): Promise<number> {
+  const home = ddcotermHome();
+  const redaction = await loadRedaction(program.redactionConfig);
+  const result = await recordSession({
+    sessionsDir: sessionsDir(home),
+    file: program.file,
+    argv: program.argv,
+    interactive: program.interactive,
+    env: program.env,
+    title: settings.title,
+    idleTimeLimit: settings.idleTimeLimit,
+    captureInput: settings.captureInput,
+    outputFile: settings.output,
+    forcePipe: settings.headless,
     createFilter: redaction.createFilter,
     redactText: redaction.redactText,
+    actions: program.actions,
+    initialEvents: program.initialEvents,
     onStart: (info) => {
-      if (!quiet) say(`recording session ${info.id} to ${displayPath(info.dir)}/`);
+      if (!settings.quiet) say(`recording session ${info.id} to ${displayPath(info.dir)}/`);
     },
     onSinkError: (name, error) => {
       const reason = error instanceof Error ? error.message : String(error);
@@ -102,10 +162,8 @@ export async function recordCommand(parsed: ParsedArgs): Promise<number> {
   });
 
   const code = result.meta.exitCode ?? 1;
-  if (!quiet) {
-    say(
-      `session ${result.id} ended (exit ${code}); replay: ddcoterm play ${result.id}`,
-    );
+  if (!settings.quiet) {
+    say(`session ${result.id} ended (exit ${code}); replay: ddcoterm play ${result.id}`);
   }
   if (result.status.signal !== undefined && !CORE_DUMP_SIGNALS.has(result.status.signal)) {
     raiseSignalOnSelf(result.status.signal);
@@ -127,7 +185,7 @@ export function dropLegacyCommandWord(argv: string[], pathEnv: string | undefine
   return argv;
 }
 
-function resolveProgram(name: string, pathEnv: string | undefined): string {
+export function resolveProgram(name: string, pathEnv: string | undefined): string {
   const found = findExecutable(name, pathEnv);
   if (found) return found;
   if (name.includes("/")) {

@@ -1,4 +1,5 @@
 import { uuidv7 } from "../core/ids.ts";
+import { currentUser } from "./user.ts";
 import { shellJoin } from "../core/shell_quote.ts";
 import type { ExitStatus } from "../pty/mod.ts";
 import { shellExitCode } from "../pty/mod.ts";
@@ -31,6 +32,10 @@ export interface SessionRequest {
   createFilter?: () => StreamFilter;
   /** Forces pipe mode even on a terminal (tests, `--headless`). */
   forcePipe?: boolean;
+  /** Guardrail actions that applied (stored in meta.json). */
+  actions?: string[];
+  /** Audit events (already redacted) to write first: guardrail decisions, break glass. */
+  initialEvents?: { type: string; fields: Record<string, unknown> }[];
   /** Told once the session folder exists and before the child starts. */
   onStart?: (info: SessionInfo) => void;
   /** Told once when a sink fails; the session goes on without it. */
@@ -62,7 +67,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
 
   const meta = newMeta({
     id,
-    user: userName(request.env),
+    user: currentUser(request.env),
     host: Deno.hostname(),
     cwd: redact(Deno.cwd()),
     command,
@@ -72,6 +77,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
     start: new Date().toISOString(),
     parentSessionId: request.env.DDCOTERM_SESSION_ID,
     recorderPid: Deno.pid,
+    actions: request.actions,
   });
   writeMeta(dir, meta);
 
@@ -104,6 +110,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
     env,
   });
 
+  for (const event of request.initialEvents ?? []) recorder.event(event.type, event.fields);
   const childEnv = { ...request.env, DDCOTERM_SESSION_ID: id };
   const info: SessionInfo = { id, dir, mode };
   request.onStart?.(info);
@@ -141,19 +148,4 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
   meta.redactions = recorder.redactions;
   writeMeta(dir, meta);
   return { ...info, status, meta };
-}
-
-function userName(env: Record<string, string>): string {
-  const uid = Deno.uid();
-  if (uid !== null) {
-    try {
-      for (const line of Deno.readTextFileSync("/etc/passwd").split("\n")) {
-        const fields = line.split(":");
-        if (fields[2] === String(uid)) return fields[0];
-      }
-    } catch {
-      // No passwd file (containers): fall back to the environment.
-    }
-  }
-  return env.USER ?? env.LOGNAME ?? String(uid ?? "unknown");
 }

@@ -1,0 +1,183 @@
+import { configPath, loadConfig } from "../config/mod.ts";
+import { EXIT_CANNOT_EXECUTE, EXIT_NOT_FOUND, UserError } from "../core/errors.ts";
+import { ddcotermHome, sessionsDir } from "../core/home.ts";
+import { breakGlassRequested, plan } from "../guard/plan.ts";
+import { execReplacingProcess } from "../pty/mod.ts";
+import { appendToSession } from "../record/join.ts";
+import { currentUser } from "../record/user.ts";
+import type { CliActions, Decision } from "../rules/types.ts";
+import { findRealBinary } from "../shim/shims.ts";
+import { say } from "./output.ts";
+import { recordProgram, type RecordSettings, resolveProgram } from "./record.ts";
+import { bundledWasmPath } from "./self.ts";
+import { askLine, confirmLint } from "./tty.ts";
+
+export interface GuardedRun {
+  /** The command as typed: argv[0] is a name (found on PATH, shims skipped) or a path. */
+  argv: string[];
+  env: Record<string, string>;
+  cli?: CliActions;
+  settings: RecordSettings;
+  /** Run from a shim in overrides/ (as opposed to `ddcoterm -- cmd`). */
+  viaShim: boolean;
+}
+
+/**
+ * A command through the guardrails: lints (each answered on the terminal), then the first
+ * matching rule decides, then the plan runs: exec the real program, record it, or refuse.
+ */
+export async function runGuarded(run: GuardedRun): Promise<number> {
+  const [name, ...args] = run.argv;
+  const home = ddcotermHome();
+  const file = name.includes("/") ? resolveProgram(name, run.env.PATH) : findRealBinary(
+    name,
+    run.env.PATH,
+    home,
+  );
+  if (!file) throw new UserError(`${name}: command not found`, EXIT_NOT_FOUND);
+
+  const path = configPath(run.env);
+  const { config } = await loadConfig(path);
+  const { evaluateCommand } = await import("../rules/mod.ts");
+  const decision = await evaluateCommand(
+    config,
+    {
+      executable: name,
+      args,
+      env: run.env,
+      cwd: Deno.cwd(),
+      user: currentUser(run.env),
+      hostname: Deno.hostname(),
+      isInteractive: Deno.stdin.isTerminal() && Deno.stdout.isTerminal(),
+    },
+    run.cli,
+    { wasmPath: bundledWasmPath() },
+  );
+
+  const lintAnswers = answerLints(name, decision);
+  const sessionId = run.env.DDCOTERM_SESSION_ID;
+  const next = plan(decision, {
+    breakGlass: breakGlassRequested(run.env.COTERM_BREAK_GLASS),
+    insideSession: Boolean(sessionId),
+  });
+  if (decision.matchedRule?.userMessage && next.kind !== "refuse") {
+    say(decision.matchedRule.userMessage);
+  }
+
+  switch (next.kind) {
+    case "refuse":
+      say(`${name}: ${next.message}`);
+      return 1;
+    case "needs_approval":
+      say(
+        `${name}: this command needs approval (${describeSource(decision)}), and approvals ` +
+          `need a ddcoterm server, which is not set up here. Not run. In an emergency, ` +
+          `COTERM_BREAK_GLASS=1 runs it without approval; that run is recorded and audited.`,
+      );
+      return 1;
+    case "exec": {
+      if (next.joinsSession && sessionId) {
+        await auditInto(sessionId, run, decision, lintAnswers);
+      }
+      const errno = execReplacingProcess(file, run.argv, run.env);
+      throw new UserError(`${name}: cannot run "${file}" (errno ${errno})`, EXIT_CANNOT_EXECUTE);
+    }
+    case "record": {
+      let reason: string | null = null;
+      if (next.breakGlass) {
+        say(
+          `COTERM_BREAK_GLASS is set: running ${name} without approval; this run is ` +
+            `recorded and audited.`,
+        );
+        reason = askLine("Reason for breaking glass (one line): ");
+      }
+      const { redactString } = await import("../redact/mod.ts");
+      const command = redactString(run.argv.join(" "), config.redaction);
+      const events = [guardrailEvent(command, decision, lintAnswers)];
+      if (next.breakGlass) {
+        events.push({
+          type: "break_glass",
+          fields: {
+            user: currentUser(run.env),
+            host: Deno.hostname(),
+            command,
+            reason: reason === null ? null : redactString(reason, config.redaction),
+            rule: decision.matchedRule ? decision.matchedRule.index + 1 : null,
+          },
+        });
+      }
+      return await recordProgram(run.settings, {
+        file,
+        argv: run.argv,
+        interactive: false,
+        env: run.env,
+        redactionConfig: config.redaction,
+        actions: next.actions,
+        initialEvents: events,
+      });
+    }
+  }
+}
+
+interface LintAnswer {
+  message: string;
+  answer: "yes" | "no" | "no terminal";
+}
+
+/** Shows each lint warning and asks; anything but y/yes, or no terminal, aborts (exit 1). */
+function answerLints(name: string, decision: Decision): LintAnswer[] {
+  const answers: LintAnswer[] = [];
+  for (const message of decision.lints) {
+    const ok = confirmLint(message);
+    if (ok === null) {
+      throw new UserError(
+        `${name}: not run: a guardrail warning needs confirmation and there is no terminal ` +
+          `to ask: ${message}`,
+        1,
+      );
+    }
+    answers.push({ message, answer: ok ? "yes" : "no" });
+    if (!ok) throw new UserError(`${name}: aborted`, 1);
+  }
+  return answers;
+}
+
+function describeSource(decision: Decision): string {
+  if (decision.source === "cli") return "--approval";
+  if (decision.matchedRule) {
+    return `rule ${decision.matchedRule.index + 1}, config.yaml line ${decision.matchedRule.line}`;
+  }
+  return "default_actions";
+}
+
+function guardrailEvent(
+  command: string,
+  decision: Decision,
+  lints: LintAnswer[],
+): { type: string; fields: Record<string, unknown> } {
+  return {
+    type: "guardrail",
+    fields: {
+      command,
+      source: decision.source,
+      rule: decision.matchedRule ? decision.matchedRule.index + 1 : null,
+      line: decision.matchedRule?.line ?? null,
+      actions: decision.actions,
+      user_message: decision.matchedRule?.userMessage ?? null,
+      lints,
+    },
+  };
+}
+
+/** A shimmed command inside a recorded session: its decision goes into that session. */
+async function auditInto(
+  sessionId: string,
+  run: GuardedRun,
+  decision: Decision,
+  lints: LintAnswer[],
+): Promise<void> {
+  const { config } = await loadConfig(configPath(run.env));
+  const { redactString } = await import("../redact/mod.ts");
+  const event = guardrailEvent(redactString(run.argv.join(" "), config.redaction), decision, lints);
+  appendToSession(sessionsDir(ddcotermHome()), sessionId, event.type, event.fields);
+}

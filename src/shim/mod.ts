@@ -1,0 +1,3 @@
+export * from "./shims.ts";
+export * from "./path_block.ts";
+export { findExecutable, isExecutableFile, realPathOrSelf } from "./which.ts";
