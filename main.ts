@@ -1,3 +1,7 @@
-import { run } from "./src/cli/mod.ts";
-
+// The trace launcher runs before every traced command: it skips loading the CLI.
+if (Deno.args[0] === "__trace-launcher") {
+  const { runLauncher } = await import("./src/trace/launcher.ts");
+  await runLauncher(Deno.args.slice(1));
+}
+const { run } = await import("./src/cli/mod.ts");
 Deno.exit(await run(Deno.args));

@@ -9,6 +9,10 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: "List recorded sessions, newest first",
     load: () => import("./sessions.ts"),
   },
+  events: {
+    summary: "List a session's process and audit events",
+    load: () => import("./events.ts"),
+  },
   play: { summary: "Replay a session in the terminal", load: () => import("./play.ts") },
   redact: {
     summary: "Redact secrets in terminal output (filter, JSON lines, explain)",

@@ -8,7 +8,7 @@ import { currentUser } from "../record/user.ts";
 import type { CliActions, Decision } from "../rules/types.ts";
 import { findRealBinary } from "../shim/shims.ts";
 import { say } from "./output.ts";
-import { recordProgram, type RecordSettings, resolveProgram } from "./record.ts";
+import { processInfoMode, recordProgram, type RecordSettings, resolveProgram } from "./record.ts";
 import { bundledWasmPath } from "./self.ts";
 import { askLine, confirmLint } from "./tty.ts";
 
@@ -114,6 +114,7 @@ export async function runGuarded(run: GuardedRun): Promise<number> {
         redactionConfig: config.redaction,
         actions: next.actions,
         initialEvents: events,
+        processInfo: processInfoMode(run.settings, config.enablePtrace, next.actions),
       });
     }
   }

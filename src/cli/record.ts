@@ -8,7 +8,9 @@ import { say } from "./output.ts";
 import type { RedactionConfig } from "../core/redaction_config.ts";
 import { type CliActions, SAVE_LEVELS, type SaveLevel } from "../rules/types.ts";
 import { loadRedaction } from "./redaction.ts";
-import { configPath, loadConfig } from "../config/mod.ts";
+import { selfCommand } from "./self.ts";
+import { TRACE_MODES, type TraceMode } from "../trace/mod.ts";
+import { BUILTIN_DEFAULT_ACTIONS, configPath, loadConfig } from "../config/mod.ts";
 
 export const RECORD_OPTIONS: OptionSpec[] = [
   { name: "help", short: "h", type: "boolean" },
@@ -20,6 +22,7 @@ export const RECORD_OPTIONS: OptionSpec[] = [
   { name: "idle-time-limit", short: "i", type: "number" },
   { name: "headless", type: "boolean" },
   { name: "save-level", type: "string", choices: SAVE_LEVELS },
+  { name: "process-info", type: "string", choices: TRACE_MODES },
   { name: "approval", type: "boolean" },
 ];
 
@@ -43,11 +46,16 @@ Options:
       --save-level LEVEL      none, record, logs or process_info (each includes the
                               ones before): overrides config.yaml's rules for COMMAND
       --approval              Require approval before COMMAND runs
+      --process-info MODE     How to record the programs a session starts: seccomp
+                              (default; every exec; sudo cannot elevate), proc (polls
+                              /proc; sudo works; very short processes can be missed),
+                              ptrace (falls back to proc), off
   -h, --help                  Show this help (also: ddcoterm COMMAND --help)
   -V, --version               Show the version
 
 Commands:
   sessions   List recorded sessions, newest first
+  events     A session's process and audit events
   play       Replay a session in the terminal
   export     Convert a session to asciicast v3, v2 or plain text
   redact     Redact secrets in terminal output
@@ -70,6 +78,8 @@ Examples:
 /** How a recording is made, from the command line. */
 export interface RecordSettings {
   quiet: boolean;
+  /** --process-info, when given. */
+  processInfo?: TraceMode;
   title?: string;
   idleTimeLimit?: number;
   captureInput: boolean;
@@ -89,6 +99,7 @@ export function recordSettings(options: ParsedArgs["options"]): RecordSettings {
     captureInput: options["capture-input"] === true,
     output: options.output as string | undefined,
     headless: options.headless === true,
+    processInfo: options["process-info"] as TraceMode | undefined,
   };
 }
 
@@ -104,12 +115,15 @@ export async function recordCommand(parsed: ParsedArgs): Promise<number> {
   }
   const shell = env.SHELL && isExecutableFile(env.SHELL) ? env.SHELL : "/bin/sh";
   const { config } = await loadConfig(configPath(env));
+  const actions = [...(config.processConfig.defaultActions ?? BUILTIN_DEFAULT_ACTIONS)];
   return await recordProgram(settings, {
     file: shell,
     argv: [shell],
     interactive: true,
     env,
     redactionConfig: config.redaction,
+    actions,
+    processInfo: processInfoMode(settings, config.enablePtrace, actions),
   });
 }
 
@@ -120,6 +134,16 @@ export function cliActions(options: ParsedArgs["options"]): CliActions | undefin
   return { saveLevel, approval: approval || undefined };
 }
 
+/** The tracing mode for a session: off unless process_info applies; flag > config > seccomp. */
+export function processInfoMode(
+  settings: RecordSettings,
+  enablePtrace: boolean,
+  actions: readonly string[],
+): TraceMode {
+  if (!actions.includes("process_info")) return "off";
+  return settings.processInfo ?? (enablePtrace ? "ptrace" : "seccomp");
+}
+
 export interface ProgramToRecord {
   file: string;
   argv: string[];
@@ -128,6 +152,7 @@ export interface ProgramToRecord {
   redactionConfig: RedactionConfig;
   actions?: string[];
   initialEvents?: { type: string; fields: Record<string, unknown> }[];
+  processInfo?: TraceMode;
 }
 
 /** Records one program with banners, and exits as it did. */
@@ -152,6 +177,9 @@ export async function recordProgram(
     redactText: redaction.redactText,
     actions: program.actions,
     initialEvents: program.initialEvents,
+    processInfo: program.processInfo,
+    self: program.processInfo && program.processInfo !== "off" ? selfCommand() : undefined,
+    onNotice: (message) => say(message),
     onStart: (info) => {
       if (!settings.quiet) say(`recording session ${info.id} to ${displayPath(info.dir)}/`);
     },

@@ -1,3 +1,4 @@
+import { workerModuleUrl } from "../core/worker_url.ts";
 import { asyncLib, lib } from "./libc.ts";
 import {
   CONTROL_ACKED,
@@ -30,7 +31,9 @@ export class ProxyWorker {
   #ended: Promise<void> | null = null;
 
   constructor() {
-    this.#worker = new Worker(workerUrl(), { type: "module" });
+    this.#worker = new Worker(workerModuleUrl(import.meta.url, "proxy_worker"), {
+      type: "module",
+    });
     this.ready = new Promise((resolve, reject) => {
       this.#worker.onmessage = (event: MessageEvent<ProxyWorkerMessage>) => {
         if (event.data.type === "ready") resolve();
@@ -108,12 +111,4 @@ export class ProxyWorker {
   #poke(): void {
     if (this.#wake) lib().write(this.#wake.write, new Uint8Array(1), 1n);
   }
-}
-
-/** The worker module next to this one: `.ts` from source, `workers/*.js` in the bundled app. */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith(".ts")
-    ? new URL("./proxy_worker.ts", here)
-    : new URL("./workers/proxy_worker.js", here);
 }

@@ -116,10 +116,13 @@ export class Recorder {
   }
 
   /** Appends a JSON event (already redacted by the caller) to events.jsonl. */
-  event(type: string, fields: Record<string, unknown> = {}): void {
+  event(type: string, fields: Record<string, unknown> = {}, atWallMs?: number): void {
+    const t = atWallMs === undefined
+      ? this.elapsed()
+      : Math.max(0, (atWallMs - this.#startWall) / 1000);
     const event: SessionEvent = {
-      t: round6(this.elapsed()),
-      time: new Date(this.#startWall + this.elapsed() * 1000).toISOString(),
+      t: round6(t),
+      time: new Date(this.#startWall + t * 1000).toISOString(),
       type,
       ...fields,
     };

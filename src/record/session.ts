@@ -2,6 +2,7 @@ import { uuidv7 } from "../core/ids.ts";
 import { currentUser } from "./user.ts";
 import { shellJoin } from "../core/shell_quote.ts";
 import type { ExitStatus } from "../pty/mod.ts";
+import { startTracing, tracedArgv, type TraceMode, type TraceSession } from "../trace/mod.ts";
 import { shellExitCode } from "../pty/mod.ts";
 import { CastFileSink } from "./cast_file.ts";
 import { EventsFile } from "./events_file.ts";
@@ -32,6 +33,12 @@ export interface SessionRequest {
   createFilter?: () => StreamFilter;
   /** Forces pipe mode even on a terminal (tests, `--headless`). */
   forcePipe?: boolean;
+  /** process_info: how to observe the programs the session starts ("off" or absent: not). */
+  processInfo?: TraceMode;
+  /** How to run this ddcoterm again (the trace launcher is a mode of it). */
+  self?: string[];
+  /** Told once per kind of tracing notice (fallbacks, setuid programs blocked). */
+  onNotice?: (message: string) => void;
   /** Guardrail actions that applied (stored in meta.json). */
   actions?: string[];
   /** Audit events (already redacted) to write first: guardrail decisions, break glass. */
@@ -115,23 +122,56 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
   const info: SessionInfo = { id, dir, mode };
   request.onStart?.(info);
 
+  const traceMode = request.processInfo ?? "off";
+  const spawnArgv = traceMode === "off"
+    ? request.argv
+    : tracedArgv(traceMode, request.argv, request.self ?? [], request.file);
+  const spawnFile = spawnArgv === request.argv ? request.file : spawnArgv[0];
+  let trace: Promise<TraceSession> | undefined;
+  const onStarted = (pid: number) => {
+    if (traceMode === "off") return;
+    trace = startTracing(traceMode, pid, {
+      onExec: (e) =>
+        recorder.event("exec", {
+          pid: e.pid,
+          ppid: e.ppid,
+          uid: e.uid,
+          path: redact(e.path),
+          argv: redactArgv(e.argv, redact),
+          cwd: redact(e.cwd),
+          ...(e.truncated ? { truncated: true } : {}),
+        }, e.time),
+      onExit: (e) =>
+        recorder.event("exit", {
+          pid: e.pid,
+          ...(e.code !== undefined ? { code: e.code } : {}),
+          ...(e.signal !== undefined ? { signal: e.signal } : {}),
+        }, e.time),
+      onNotice: (n) => request.onNotice?.(n.message),
+    }, { self: request.self });
+  };
+
   let status: ExitStatus;
   try {
     status = mode === "pty"
       ? await runPtySession({
-        file: request.file,
-        argv: request.argv,
+        file: spawnFile,
+        argv: spawnArgv,
         env: childEnv,
         recorder,
         captureInput: request.captureInput,
+        onStarted,
       })
       : await runPipeSession({
-        file: request.file,
-        argv: request.argv,
+        file: spawnFile,
+        argv: spawnArgv,
         env: childEnv,
         recorder,
+        onStarted,
       });
+    if (trace) await (await trace).stop(status);
   } catch (error) {
+    if (trace) await (await trace).stop().catch(() => {});
     recorder.finish(-1);
     meta.end = new Date().toISOString();
     writeMeta(dir, meta);
@@ -148,4 +188,22 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
   meta.redactions = recorder.redactions;
   writeMeta(dir, meta);
   return { ...info, status, meta };
+}
+
+/**
+ * Redacts argv as one command line, so a secret that spans words (`--password hunter2`) is
+ * found; masks keep each word's length, so the words are cut back at the same places.
+ */
+export function redactArgv(argv: string[], redact: (text: string) => string): string[] {
+  const line = argv.join(" ");
+  const masked = redact(line);
+  if (masked === line) return argv;
+  if (masked.length !== line.length) return argv.map(redact);
+  const out: string[] = [];
+  let offset = 0;
+  for (const word of argv) {
+    out.push(masked.slice(offset, offset + word.length));
+    offset += word.length + 1;
+  }
+  return out;
 }

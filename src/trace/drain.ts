@@ -1,0 +1,89 @@
+/**
+ * After the recording ends, processes it started may live on (`nohup job &`). Their execs
+ * still stop at the seccomp filter, and with nobody holding the listener they would fail with
+ * ENOSYS. So the supervisor hands the listener to a detached drainer (`ddcoterm
+ * __trace-launcher --drain`, listener on fd 3) that lets every exec continue, unrecorded,
+ * until the last of them is gone.
+ */
+import {
+  cString,
+  cStringArray,
+  drainLib,
+  EINTR,
+  errno,
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  pollOne,
+  spawnLib,
+} from "./libc.ts";
+import { LAUNCHER_COMMAND } from "./protocol.ts";
+
+const NOTIF_RECV = 0xc0502100n;
+const NOTIF_SEND = 0xc0182101n;
+const FLAG_CONTINUE = 1;
+const DRAIN_FD = 3;
+const O_RDWR = 2;
+const POSIX_SPAWN_SETSIGDEF = 0x04;
+const POSIX_SPAWN_SETSIGMASK = 0x08;
+const POSIX_SPAWN_SETSID = 0x80;
+
+/** Spawns the drainer with `listener` as its fd 3; false when it could not be started. */
+export function spawnDrainer(listener: number, self: string[]): boolean {
+  const c = spawnLib();
+  const actions = new Uint8Array(256);
+  const attr = new Uint8Array(512);
+  const allSignals = new Uint8Array(128);
+  const noSignals = new Uint8Array(128);
+  c.sigfillset(allSignals);
+  c.sigemptyset(noSignals);
+  c.posix_spawn_file_actions_init(actions);
+  c.posix_spawnattr_init(attr);
+  const devNull = cString("/dev/null");
+  c.posix_spawn_file_actions_addopen(actions, 0, devNull, O_RDWR, 0);
+  c.posix_spawn_file_actions_adddup2(actions, 0, 1);
+  c.posix_spawn_file_actions_adddup2(actions, 0, 2);
+  c.posix_spawn_file_actions_adddup2(actions, listener, DRAIN_FD);
+  c.posix_spawn_file_actions_addclosefrom_np(actions, DRAIN_FD + 1);
+  // Its own session: the terminal's hang-up must not end it.
+  c.posix_spawnattr_setflags(
+    attr,
+    POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK,
+  );
+  c.posix_spawnattr_setsigdefault(attr, allSignals);
+  c.posix_spawnattr_setsigmask(attr, noSignals);
+  const argv = cStringArray([...self, LAUNCHER_COMMAND, "--drain"]);
+  const env = cStringArray(Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`));
+  const pid = new Int32Array(1);
+  const rc = c.posix_spawn(
+    new Uint8Array(pid.buffer),
+    cString(self[0]),
+    actions,
+    attr,
+    argv.array,
+    env.array,
+  );
+  void argv.keep;
+  void env.keep;
+  void devNull;
+  return rc === 0;
+}
+
+/** The drainer's loop: continue every exec until no traced process is left. */
+export function runDrain(): never {
+  const c = drainLib();
+  const notification = new Uint8Array(80);
+  const response = new Uint8Array(24);
+  const view = new DataView(response.buffer);
+  view.setUint32(20, FLAG_CONTINUE, true);
+  while (true) {
+    const revents = pollOne(c.poll, DRAIN_FD, -1);
+    if (revents < 0 && errno() === EINTR) continue;
+    if (revents <= 0 || revents & (POLLHUP | POLLERR) || !(revents & POLLIN)) break;
+    notification.fill(0);
+    if (c.ioctl(DRAIN_FD, NOTIF_RECV, notification) !== 0) continue;
+    view.setBigUint64(0, new DataView(notification.buffer).getBigUint64(0, true), true);
+    c.ioctl(DRAIN_FD, NOTIF_SEND, response);
+  }
+  Deno.exit(0);
+}
