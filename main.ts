@@ -4,4 +4,5 @@ if (Deno.args[0] === "__trace-launcher") {
   await runLauncher(Deno.args.slice(1));
 }
 const { run } = await import("./src/cli/mod.ts");
+(await import("./src/core/startup_marks.ts")).mark("cli loaded");
 Deno.exit(await run(Deno.args));

@@ -8,6 +8,7 @@ import { currentUser } from "../record/user.ts";
 import type { CliActions, Decision } from "../rules/types.ts";
 import { findRealBinary } from "../shim/shims.ts";
 import { say } from "./output.ts";
+import { mark } from "../core/startup_marks.ts";
 import { processInfoMode, recordProgram, type RecordSettings, resolveProgram } from "./record.ts";
 import { bundledWasmPath } from "./self.ts";
 import { askLine, confirmLint } from "./tty.ts";
@@ -36,6 +37,7 @@ export async function runGuarded(run: GuardedRun): Promise<number> {
   );
   if (!file) throw new UserError(`${name}: command not found`, EXIT_NOT_FOUND);
 
+  mark("guard: program found");
   const path = configPath(run.env);
   const { config } = await loadConfig(path);
   const { evaluateCommand } = await import("../rules/mod.ts");
@@ -54,6 +56,7 @@ export async function runGuarded(run: GuardedRun): Promise<number> {
     { wasmPath: bundledWasmPath() },
   );
 
+  mark("guard: decided");
   const lintAnswers = answerLints(name, decision);
   const sessionId = run.env.DDCOTERM_SESSION_ID;
   const next = plan(decision, {

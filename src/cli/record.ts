@@ -5,6 +5,7 @@ import { recordSession } from "../record/mod.ts";
 import { findExecutable, isExecutableFile } from "../shim/which.ts";
 import type { OptionSpec, ParsedArgs } from "./args.ts";
 import { say } from "./output.ts";
+import { mark } from "../core/startup_marks.ts";
 import type { RedactionConfig } from "../core/redaction_config.ts";
 import { type CliActions, SAVE_LEVELS, type SaveLevel } from "../rules/types.ts";
 import { loadRedaction } from "./redaction.ts";
@@ -105,6 +106,7 @@ export function recordSettings(options: ParsedArgs["options"]): RecordSettings {
 
 /** The shell with no command; a command after `--` goes through the guardrails first. */
 export async function recordCommand(parsed: ParsedArgs): Promise<number> {
+  mark("cli parsed");
   const settings = recordSettings(parsed.options);
   const env = Deno.env.toObject();
   const cli = cliActions(parsed.options);
@@ -161,7 +163,9 @@ export async function recordProgram(
   program: ProgramToRecord,
 ): Promise<number> {
   const home = ddcotermHome();
+  mark("record program");
   const redaction = await loadRedaction(program.redactionConfig);
+  mark("redaction ready");
   const result = await recordSession({
     sessionsDir: sessionsDir(home),
     file: program.file,

@@ -13,6 +13,7 @@ import {
   waitForExit,
 } from "../pty/mod.ts";
 import type { Recorder } from "./recorder.ts";
+import { mark } from "../core/startup_marks.ts";
 import { enterRawMode, restoreTerminal, terminalSize, writeAllSync } from "./terminal.ts";
 
 /** How long a session runs on the main thread's loop before the proxy thread is started. */
@@ -60,6 +61,7 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
   // Only the child holds the slave now: its exit makes the master report EOF.
   await closeFd(pty.slave);
   await setNonBlocking(pty.master);
+  mark("pty child spawned");
   options.onStarted?.(pid);
 
   const writer = new PtyWriter(pty.master);

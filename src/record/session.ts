@@ -1,4 +1,5 @@
 import { uuidv7 } from "../core/ids.ts";
+import { mark } from "../core/startup_marks.ts";
 import { currentUser } from "./user.ts";
 import { shellJoin } from "../core/shell_quote.ts";
 import type { ExitStatus } from "../pty/mod.ts";
@@ -122,6 +123,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
   const info: SessionInfo = { id, dir, mode };
   request.onStart?.(info);
 
+  mark("session files ready");
   const traceMode = request.processInfo ?? "off";
   const spawnArgv = traceMode === "off"
     ? request.argv
@@ -151,6 +153,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
     }, { self: request.self });
   };
 
+  mark("spawning");
   let status: ExitStatus;
   try {
     status = mode === "pty"
@@ -178,6 +181,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
     throw error;
   }
 
+  mark("child done");
   const exitCode = shellExitCode(status);
   recorder.finish(exitCode);
   meta.end = new Date().toISOString();

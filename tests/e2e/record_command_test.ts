@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "@ddcoterm/assert";
-import { outputBytes, readCastFile } from "../lib/cast.ts";
+import { assertSameBytes, outputBytes, readCastFile } from "../lib/cast.ts";
 import {
   ddcotermArgv,
   ddcotermShell,
@@ -62,7 +62,7 @@ Deno.test("binary, UTF-8 and carriage-return output is recorded byte for byte in
     assertEquals(code, 0);
     const { header, events } = readCastFile(`${onlySessionDir(home)}/session.cast`);
     assertEquals(header.version, 3);
-    assertEquals(outputBytes(events), fixture);
+    assertSameBytes(outputBytes(events), fixture, "recorded output");
     assertEquals(events.at(-1), { ...events.at(-1)!, code: "x", data: "0" });
   } finally {
     home.cleanup();
@@ -81,9 +81,11 @@ Deno.test("a large burst of output is complete in the cast, including its last b
     assertEquals(code, 0);
     const expected = Deno.readFileSync(`${home.home}/data.txt`);
     const recorded = outputBytes(readCastFile(`${onlySessionDir(home)}/session.cast`).events);
-    assertEquals(recorded.length, expected.length + 3);
-    assertEquals(recorded.subarray(0, expected.length), expected);
-    assertEquals(new TextDecoder().decode(recorded.subarray(expected.length)), "END");
+    const withEnd = new Uint8Array([...new TextEncoder().encode("END")]);
+    const all = new Uint8Array(expected.length + 3);
+    all.set(expected);
+    all.set(withEnd, expected.length);
+    assertSameBytes(recorded, all, "recorded output");
   } finally {
     home.cleanup();
   }
@@ -99,7 +101,7 @@ Deno.test("without a terminal, stdout and stderr pass through as two exact strea
       { env: home.env, cwd: home.home },
     );
     assertEquals(result.code, 4);
-    assertEquals(result.stdout, fixture);
+    assertSameBytes(result.stdout, fixture, "stdout");
     assertEquals(result.stderr, "to-stderr\n");
     const dir = onlySessionDir(home);
     const meta = JSON.parse(Deno.readTextFileSync(`${dir}/meta.json`));

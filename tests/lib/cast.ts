@@ -45,3 +45,19 @@ export function outputBytes(events: SimpleEvent[]): Uint8Array {
 export function outputText(events: SimpleEvent[]): string {
   return events.filter((e) => e.code === "o").map((e) => e.data).join("");
 }
+
+/**
+ * Compares two large byte arrays without a structural diff (which would take gigabytes of
+ * memory for megabytes of data): the first differing offset with a little context.
+ */
+export function assertSameBytes(actual: Uint8Array, expected: Uint8Array, what = "bytes"): void {
+  const n = Math.min(actual.length, expected.length);
+  let i = 0;
+  while (i < n && actual[i] === expected[i]) i++;
+  if (i === n && actual.length === expected.length) return;
+  const show = (b: Uint8Array) => JSON.stringify(new TextDecoder().decode(b.subarray(i, i + 40)));
+  throw new Error(
+    `${what} differ at offset ${i} (lengths ${actual.length} and ${expected.length}): ` +
+      `got ${show(actual)}, expected ${show(expected)}`,
+  );
+}
