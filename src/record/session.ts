@@ -7,6 +7,7 @@ import { startTracing, tracedArgv, type TraceMode, type TraceSession } from "../
 import { shellExitCode } from "../pty/mod.ts";
 import { CastFileSink } from "./cast_file.ts";
 import { EventsFile } from "./events_file.ts";
+import { LogsFileSink } from "./logs_file.ts";
 import type { StreamFilter } from "./filter.ts";
 import { newMeta, type SessionMeta, writeMeta } from "./meta.ts";
 import { runPipeSession } from "./pipe_session.ts";
@@ -90,6 +91,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
   writeMeta(dir, meta);
 
   const sinks: CastSink[] = [new CastFileSink(`${dir}/session.cast`)];
+  if (request.actions?.includes("logs")) sinks.push(new LogsFileSink(`${dir}/logs.jsonl`));
   if (request.outputFile) {
     try {
       sinks.push(new CastFileSink(request.outputFile));

@@ -215,3 +215,31 @@ Deno.test("kill -9 of ddcoterm mid-session leaves a parseable cast with what arr
 function DENO_ARGV(): string[] {
   return ddcotermArgv();
 }
+
+Deno.test("--save-level logs keeps the text a person saw; --save-level none records nothing", async () => {
+  const home = tempHome();
+  try {
+    const script = 'printf "one\\ntwo\\r\\033[Kthree\\n"';
+    const logged = await runCommand(
+      ddcotermArgv("-q", "--save-level", "logs", "--", "bash", "-c", script),
+      {
+        env: home.env,
+      },
+    );
+    assertEquals(logged.code, 0, logged.stderr);
+    const lines = Deno.readTextFileSync(`${onlySessionDir(home)}/logs.jsonl`).trim().split("\n")
+      .map((l) => JSON.parse(l).text);
+    assertEquals(lines, ["one", "three"]);
+    const unrecorded = await runCommand(
+      ddcotermArgv("--save-level", "none", "--", "echo", "plain"),
+      {
+        env: home.env,
+      },
+    );
+    assertEquals(new TextDecoder().decode(unrecorded.stdout), "plain\n");
+    assertEquals(unrecorded.stderr, "");
+    assertEquals(sessionDirs(home).length, 1);
+  } finally {
+    home.cleanup();
+  }
+});
