@@ -21,26 +21,24 @@ DENO="$PWD/node_modules/deno/deno"
 # a task is the running deno.
 rm -f node_modules/.bin/deno
 
-# Debian packages the end-to-end tests drive: a real terminal (tmux), a full-screen program
-# (less), util-linux script.
+# Debian packages the tests drive: a real terminal (tmux), a full-screen program (less),
+# util-linux script, PostgreSQL (a throwaway cluster per run), Chromium (the web UI, through
+# playwright-core; never a downloaded browser), sudo (process_info's setuid hint), openssl.
 missing=()
-for tool in tmux less script; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v less >/dev/null 2>&1 || missing+=(less)
+command -v script >/dev/null 2>&1 || missing+=(bsdutils)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v sudo >/dev/null 2>&1 || missing+=(sudo)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
-  packages=()
-  for tool in "${missing[@]}"; do
-    case "$tool" in
-      script) packages+=(bsdutils) ;;
-      *) packages+=("$tool") ;;
-    esac
-  done
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    log "installing Debian packages: ${packages[*]}"
+    log "installing Debian packages: ${missing[*]}"
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    log "missing tools: ${missing[*]} (install the Debian packages ${packages[*]})"
+    log "missing Debian packages: ${missing[*]} (install them, then run again)"
     exit 1
   fi
 fi

@@ -31,4 +31,14 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: "Convert a session to asciicast v3, v2 or plain text",
     load: () => import("./export.ts"),
   },
+  server: {
+    summary: "Run the self-hosted server; manage its users",
+    load: () => import("./server.ts"),
+  },
+  init: { summary: "Connect this machine to a ddcoterm server", load: () => import("./init.ts") },
+  upload: { summary: "Upload recorded sessions to the server", load: () => import("./upload.ts") },
+  verify: {
+    summary: "Check a session's hash chain locally and on the server",
+    load: () => import("./verify.ts"),
+  },
 };

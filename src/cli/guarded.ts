@@ -114,7 +114,7 @@ export async function runGuarded(run: GuardedRun): Promise<number> {
         argv: run.argv,
         interactive: false,
         env: run.env,
-        redactionConfig: config.redaction,
+        config,
         actions: next.actions,
         initialEvents: events,
         processInfo: processInfoMode(run.settings, config.enablePtrace, next.actions),

@@ -6,9 +6,10 @@ import { findExecutable, isExecutableFile } from "../shim/which.ts";
 import type { OptionSpec, ParsedArgs } from "./args.ts";
 import { say } from "./output.ts";
 import { mark } from "../core/startup_marks.ts";
-import type { RedactionConfig } from "../core/redaction_config.ts";
+import type { Config } from "../config/mod.ts";
 import { type CliActions, SAVE_LEVELS, type SaveLevel } from "../rules/types.ts";
 import { loadRedaction } from "./redaction.ts";
+import { startUpload } from "./session_upload.ts";
 import { selfCommand } from "./self.ts";
 import { TRACE_MODES, type TraceMode } from "../trace/mod.ts";
 import { BUILTIN_DEFAULT_ACTIONS, configPath, loadConfig } from "../config/mod.ts";
@@ -123,7 +124,7 @@ export async function recordCommand(parsed: ParsedArgs): Promise<number> {
     argv: [shell],
     interactive: true,
     env,
-    redactionConfig: config.redaction,
+    config,
     actions,
     processInfo: processInfoMode(settings, config.enablePtrace, actions),
   });
@@ -151,7 +152,7 @@ export interface ProgramToRecord {
   argv: string[];
   interactive: boolean;
   env: Record<string, string>;
-  redactionConfig: RedactionConfig;
+  config: Config;
   actions?: string[];
   initialEvents?: { type: string; fields: Record<string, unknown> }[];
   processInfo?: TraceMode;
@@ -164,8 +165,9 @@ export async function recordProgram(
 ): Promise<number> {
   const home = ddcotermHome();
   mark("record program");
-  const redaction = await loadRedaction(program.redactionConfig);
+  const redaction = await loadRedaction(program.config.redaction);
   mark("redaction ready");
+  const upload = await startUpload(home, program.config);
   const result = await recordSession({
     sessionsDir: sessionsDir(home),
     file: program.file,
@@ -185,8 +187,11 @@ export async function recordProgram(
     self: program.processInfo && program.processInfo !== "off" ? selfCommand() : undefined,
     onNotice: (message) => say(message),
     onStart: (info) => {
-      if (!settings.quiet) say(`recording session ${info.id} to ${displayPath(info.dir)}/`);
+      upload?.begin(info);
+      const where = upload ? upload.url(info.id) : `${displayPath(info.dir)}/`;
+      if (!settings.quiet) say(`recording session ${info.id}: ${where}`);
     },
+    onFlush: () => upload?.poke(),
     onSinkError: (name, error) => {
       const reason = error instanceof Error ? error.message : String(error);
       say(`warning: cannot write "${name}": ${reason}; the session goes on without it`);
@@ -194,8 +199,11 @@ export async function recordProgram(
   });
 
   const code = result.meta.exitCode ?? 1;
+  const uploaded = upload ? await upload.end() : true;
   if (!settings.quiet) {
-    say(`session ${result.id} ended (exit ${code}); replay: ddcoterm play ${result.id}`);
+    const view = upload ? upload.url(result.id) : `ddcoterm play ${result.id}`;
+    say(`session ${result.id} ended (exit ${code}); view: ${view}`);
+    if (!uploaded) say("the rest uploads with the next session or `ddcoterm upload`");
   }
   if (result.status.signal !== undefined && !CORE_DUMP_SIGNALS.has(result.status.signal)) {
     raiseSignalOnSelf(result.status.signal);

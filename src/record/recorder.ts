@@ -25,6 +25,8 @@ export interface RecorderOptions {
   monotonic?: () => number;
   /** Reports a sink failure once; the sink is then dropped. */
   onSinkError?: (sink: CastSink, error: unknown) => void;
+  /** Told after buffered events were made durable (the uploader reads the files). */
+  onFlush?: () => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export class Recorder {
   #start: number;
   #startWall = Date.now();
   #onSinkError: (sink: CastSink, error: unknown) => void;
+  #onFlush: () => void;
   #streams: Record<Stream, StreamState>;
   #redactions = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -50,6 +53,7 @@ export class Recorder {
     this.#monotonic = options.monotonic ?? (() => performance.now());
     this.#start = this.#monotonic();
     this.#onSinkError = options.onSinkError ?? (() => {});
+    this.#onFlush = options.onFlush ?? (() => {});
     const create = options.createFilter ?? (() => new PassThroughFilter());
     this.#streams = {
       output: { filter: create(), decoder: new CastTextDecoder(), code: "o", bytes: 0 },
@@ -186,6 +190,7 @@ export class Recorder {
       if (deadline !== null && deadline <= now) this.#deliver(stream, filter.tick(), false);
     }
     this.#each((sink) => sink.flush());
+    this.#onFlush();
   }
 
   #each(action: (sink: CastSink) => void): void {

@@ -47,6 +47,8 @@ export interface SessionRequest {
   initialEvents?: { type: string; fields: Record<string, unknown> }[];
   /** Told once the session folder exists and before the child starts. */
   onStart?: (info: SessionInfo) => void;
+  /** Told after the session's files grew (for a live upload). */
+  onFlush?: () => void;
   /** Told once when a sink fails; the session goes on without it. */
   onSinkError?: (name: string, error: unknown) => void;
 }
@@ -104,6 +106,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
     events: new EventsFile(`${dir}/events.jsonl`),
     createFilter: request.createFilter,
     onSinkError: (sink, error) => request.onSinkError?.(sink.name, error),
+    onFlush: request.onFlush,
   });
   const env: Record<string, string> = {};
   if (request.env.SHELL) env.SHELL = request.env.SHELL;

@@ -1,0 +1,179 @@
+import { UserError } from "../core/errors.ts";
+import { ddcotermHome } from "../core/home.ts";
+import {
+  addApiKey,
+  addUser,
+  checkName,
+  DEFAULT_LIMITS,
+  openStore,
+  redactUrl,
+  ROLES,
+  startServer,
+  type Store,
+} from "../server/mod.ts";
+import { type OptionSpec, parseArgs } from "./args.ts";
+import { printOut, say } from "./output.ts";
+
+const HELP = `Usage: ddcoterm server [--listen HOST:PORT] [--data DIR] [--database URL]
+       ddcoterm server user add NAME --role admin|approver|member [--json]
+       ddcoterm server user key NAME [--json]
+       ddcoterm server user list [--json]
+
+Runs the self-hosted server: it takes session uploads from ddcoterm clients and serves
+replays, events, full-text log search, live views and the web UI. Data lives in SQLite under
+DIR (default $DDCOTERM_HOME/server), or in PostgreSQL with --database (several servers can
+share one PostgreSQL database).
+
+"user add" creates a user and prints its API key once (only its hash is stored); give it to
+"ddcoterm init --api-key". "user key" makes another key for a user. The user commands take
+the same --data/--database as the server.
+
+Options:
+      --listen HOST:PORT      Address to listen on (default 127.0.0.1:8420)
+      --data DIR              SQLite data folder (default $DDCOTERM_HOME/server)
+      --database URL          postgres://user:password@host:port/db instead of SQLite
+      --max-chunk-bytes N     Largest upload chunk accepted (default ${DEFAULT_LIMITS.maxChunkBytes})
+      --max-upload-rate N     Bytes per second per user, 0 for no limit (default ${DEFAULT_LIMITS.maxUploadBytesPerSecond})
+      --role ROLE             user add: admin, approver or member
+      --json                  user commands: JSON output, for scripts
+  -h, --help                  Show this help
+
+Examples:
+  ddcoterm server
+  ddcoterm server --listen 0.0.0.0:8420 --database postgres://ddcoterm@db/ddcoterm
+  ddcoterm server user add alice --role admin
+  ddcoterm server user add ci --role member --json | jq -r .apiKey`;
+
+const OPTIONS: OptionSpec[] = [
+  { name: "help", short: "h", type: "boolean" },
+  { name: "listen", type: "string" },
+  { name: "data", type: "string" },
+  { name: "database", type: "string" },
+  { name: "max-chunk-bytes", type: "number" },
+  { name: "max-upload-rate", type: "number" },
+  { name: "role", type: "string", choices: ROLES },
+  { name: "json", type: "boolean" },
+];
+
+export function parseListen(text: string): { hostname: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535) {
+    throw new UserError(`Option "--listen" expects HOST:PORT (e.g. 127.0.0.1:8420), got "${text}"`);
+  }
+  return { hostname: match[1] ?? (match[2] || "127.0.0.1"), port };
+}
+
+async function withStore<T>(
+  options: Record<string, unknown>,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
+  const store = await openStore({
+    dataDir: (options.data as string | undefined) ?? `${ddcotermHome()}/server`,
+    databaseUrl: (options.database as string | undefined) ??
+      (Deno.env.get("DDCOTERM_DATABASE_URL") || undefined),
+  });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { options, positionals } = parseArgs(args, OPTIONS, { context: "ddcoterm server" });
+  if (options.help) {
+    printOut(HELP);
+    return 0;
+  }
+  if (positionals.length > 0) return await userCommand(positionals, options);
+  const { hostname, port } = parseListen(
+    (options.listen as string | undefined) ?? "127.0.0.1:8420",
+  );
+  const chunk = options["max-chunk-bytes"] as number | undefined;
+  if (
+    chunk !== undefined && (!Number.isInteger(chunk) || chunk < 4096 || chunk > 64 * 1024 * 1024)
+  ) {
+    throw new UserError(`Option "--max-chunk-bytes" expects 4096 to 67108864, got "${chunk}"`);
+  }
+  const rate = options["max-upload-rate"] as number | undefined;
+  if (rate !== undefined && (!Number.isInteger(rate) || rate < 0)) {
+    throw new UserError(`Option "--max-upload-rate" expects a whole number ≥ 0, got "${rate}"`);
+  }
+  const databaseUrl = (options.database as string | undefined) ??
+    (Deno.env.get("DDCOTERM_DATABASE_URL") || undefined);
+  const dataDir = (options.data as string | undefined) ?? `${ddcotermHome()}/server`;
+  const store = await openStore({ dataDir, databaseUrl });
+  let server;
+  try {
+    server = await startServer(store, {
+      hostname,
+      port,
+      limits: {
+        ...(chunk !== undefined ? { maxChunkBytes: chunk } : {}),
+        ...(rate !== undefined ? { maxUploadBytesPerSecond: rate } : {}),
+      },
+    });
+  } catch (error) {
+    await store.close();
+    throw new UserError(`Cannot listen on ${hostname}:${port}: ${(error as Error).message}`, 1);
+  }
+  const where = databaseUrl ? redactUrl(databaseUrl) : `${dataDir}/ddcoterm.db`;
+  say(`server listening on ${server.url} (data: ${where})`);
+  if (await store.countUsers() === 0) {
+    say(`no users yet: create one with "ddcoterm server user add NAME --role admin"`);
+  }
+  const stop = () => void server.shutdown();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, stop);
+  await server.finished;
+  await store.close();
+  return 0;
+}
+
+async function userCommand(
+  positionals: string[],
+  options: Record<string, unknown>,
+): Promise<number> {
+  const [group, action, name, ...extra] = positionals;
+  if (group !== "user" || extra.length > 0) {
+    throw new UserError(
+      `Unknown server command "${positionals.join(" ")}" (see ddcoterm server --help)`,
+    );
+  }
+  if (action === "add") {
+    if (!name) throw new UserError("ddcoterm server user add needs a NAME");
+    const role = options.role as string | undefined;
+    if (!role) {
+      throw new UserError("ddcoterm server user add needs --role admin, approver or member");
+    }
+    const created = await withStore(options, async (store) => {
+      if (await store.userByName(checkName(name))) {
+        throw new UserError(`A user named "${name}" already exists`, 1);
+      }
+      return await addUser(store, name, role as "admin");
+    });
+    if (options.json) printOut(JSON.stringify({ user: created.user, apiKey: created.apiKey }));
+    else {
+      printOut(created.apiKey);
+      say(`created ${role} "${name}"; the API key above is shown only once`);
+    }
+    return 0;
+  }
+  if (action === "key") {
+    if (!name) throw new UserError("ddcoterm server user key needs a NAME");
+    const key = await withStore(options, (store) => addApiKey(store, checkName(name)));
+    if (!key) throw new UserError(`No user named "${name}"`, 1);
+    printOut(options.json ? JSON.stringify({ user: name, apiKey: key }) : key);
+    return 0;
+  }
+  if (action === "list" && !name) {
+    const users = await withStore(options, (store) => store.listUsers());
+    if (options.json) printOut(JSON.stringify(users, null, 2));
+    else {printOut(
+        users.map((u) => `${u.name}\t${u.role}${u.disabled ? "\tdisabled" : ""}`).join("\n") ||
+          "No users.",
+      );}
+    return 0;
+  }
+  throw new UserError(`Unknown user command "${action ?? ""}" (expected add, key or list)`);
+}
