@@ -5,4 +5,6 @@ if (Deno.args[0] === "__trace-launcher") {
 }
 const { run } = await import("./src/cli/mod.ts");
 (await import("./src/core/startup_marks.ts")).mark("cli loaded");
-Deno.exit(await run(Deno.args));
+const code = await run(Deno.args);
+(await import("./src/core/startup_marks.ts")).mark("exiting");
+Deno.exit(code);

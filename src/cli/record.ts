@@ -11,7 +11,7 @@ import { type CliActions, SAVE_LEVELS, type SaveLevel } from "../rules/types.ts"
 import { loadRedaction } from "./redaction.ts";
 import { startUpload } from "./session_upload.ts";
 import { selfCommand } from "./self.ts";
-import { TRACE_MODES, type TraceMode } from "../trace/mod.ts";
+import { TRACE_MODES, type TraceMode } from "../trace/types.ts";
 import { BUILTIN_DEFAULT_ACTIONS, configPath, loadConfig } from "../config/mod.ts";
 
 export const RECORD_OPTIONS: OptionSpec[] = [

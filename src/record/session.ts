@@ -3,7 +3,7 @@ import { mark } from "../core/startup_marks.ts";
 import { currentUser } from "./user.ts";
 import { shellJoin } from "../core/shell_quote.ts";
 import type { ExitStatus } from "../pty/mod.ts";
-import { startTracing, tracedArgv, type TraceMode, type TraceSession } from "../trace/mod.ts";
+import type { TraceMode, TraceSession } from "../trace/mod.ts";
 import { shellExitCode } from "../pty/mod.ts";
 import { CastFileSink } from "./cast_file.ts";
 import { EventsFile } from "./events_file.ts";
@@ -130,14 +130,16 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
 
   mark("session files ready");
   const traceMode = request.processInfo ?? "off";
-  const spawnArgv = traceMode === "off"
-    ? request.argv
-    : tracedArgv(traceMode, request.argv, request.self ?? [], request.file);
+  // Loaded only for process_info: most of a traced session's set-up is in this module.
+  const tracing = traceMode === "off" ? null : await import("../trace/mod.ts");
+  const spawnArgv = tracing
+    ? tracing.tracedArgv(traceMode, request.argv, request.self ?? [], request.file)
+    : request.argv;
   const spawnFile = spawnArgv === request.argv ? request.file : spawnArgv[0];
   let trace: Promise<TraceSession> | undefined;
   const onStarted = (pid: number) => {
-    if (traceMode === "off") return;
-    trace = startTracing(traceMode, pid, {
+    if (!tracing) return;
+    trace = tracing.startTracing(traceMode, pid, {
       onExec: (e) =>
         recorder.event("exec", {
           pid: e.pid,
@@ -189,6 +191,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
   mark("child done");
   const exitCode = shellExitCode(status);
   recorder.finish(exitCode);
+  mark("recording closed");
   meta.end = new Date().toISOString();
   meta.durationSeconds = Math.round(recorder.elapsed() * 1000) / 1000;
   meta.exitCode = exitCode;
@@ -196,6 +199,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
   meta.bytes = { output: recorder.outputBytes, input: recorder.inputBytes };
   meta.redactions = recorder.redactions;
   writeMeta(dir, meta);
+  mark("meta written");
   return { ...info, status, meta };
 }
 
