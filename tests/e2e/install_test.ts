@@ -33,6 +33,28 @@ Deno.test("the installer builds from a checkout, sets PATH once, and uninstalls 
     const recorded = await runCommand([bin, "-q", "--", "echo", "installed"], { env });
     assertEquals(new TextDecoder().decode(recorded.stdout), "installed\n");
     assertEquals([...Deno.readDirSync(`${home}/.ddcoterm/sessions`)].length, 1);
+    // Lua rules run in the installed build (wasmoon and its glue.wasm are bundled).
+    Deno.writeTextFileSync(
+      `${home}/.ddcoterm/config.yaml`,
+      "process_config:\n  commands:\n    - command: kubectl\n      rules:\n" +
+        '        - rule: |\n            return flags.context == "prod"\n          actions: [deny]\n',
+    );
+    const rules = await runCommand([
+      bin,
+      "rules",
+      "test",
+      "--json",
+      "--",
+      "kubectl",
+      "--context",
+      "prod",
+    ], {
+      env,
+    });
+    assertEquals(rules.code, 0, rules.stderr);
+    assertEquals(JSON.parse(new TextDecoder().decode(rules.stdout)).actions, ["deny"]);
+    Deno.removeSync(`${home}/.ddcoterm/config.yaml`);
+    Deno.removeSync(`${home}/.ddcoterm/config.yaml.cache.json`, { recursive: true });
     // In a terminal, long enough for the proxy thread to take over from the main thread.
     const inPty = await runInTerminal(`${bin} -q -- bash -c 'sleep 0.5; echo late-output'`, {
       env,
