@@ -3,6 +3,7 @@
  * (hashes, digests, UUIDs, lockfiles, placeholders). Used by tests and the benchmark.
  */
 import type { Gen } from "./gen.ts";
+import { PNG_HEADER, wrapB64 } from "./rules/structure.ts";
 
 function gitLog(g: Gen): string {
   let s = "";
@@ -181,6 +182,32 @@ function progress(): string {
   return s + "\r\n";
 }
 
+function base64Output(g: Gen): string {
+  const rand = wrapB64(g.b64Bytes(57 * 40 + 20), 76);
+  const png = wrapB64(g.b64Bytes(57 * 6, PNG_HEADER), 76);
+  const gz = wrapB64(g.b64Bytes(48 * 5, [0x1f, 0x8b, 0x08, 0x00]), 64);
+  return `$ head -c 2300 /dev/urandom | base64\r\n${rand.join("\r\n")}\r\n` +
+    `$ base64 logo.png | head -6\r\n${png.join("\r\n")}\r\n` +
+    `$ openssl base64 -in backup.tgz\r\n${gz.join("\r\n")}\r\n`;
+}
+
+function certificateChain(g: Gen): string {
+  let s = "$ openssl s_client -connect example.com:443 -showcerts </dev/null\r\n";
+  s += "CONNECTED(00000003)\r\n---\r\nCertificate chain\r\n";
+  for (let i = 0; i < 3; i++) {
+    s += ` ${i} s:CN = ${i === 0 ? "example.com" : `Example CA ${i}`}\r\n`;
+    s += "-----BEGIN CERTIFICATE-----\r\n";
+    const der = [0x30, 0x82, 0x05, 0x10, 0x30, 0x82, 0x03, 0xf8, 0xa0, 0x03, 0x02, 0x01, 0x02];
+    s += wrapB64(g.b64Bytes(48 * (18 + i), der), 64).join("\r\n") + "\r\n";
+    s += "-----END CERTIFICATE-----\r\n";
+  }
+  s += "---\r\nServer certificate\r\nsubject=CN = example.com\r\n";
+  // The same chain as pasted into a pipe without its BEGIN lines.
+  s += "$ grep -v CERTIFICATE chain.pem | head -3\r\n";
+  s += wrapB64(g.b64Bytes(48 * 3, [0x30, 0x82, 0x05, 0x10, 0x30, 0x82]), 64).join("\r\n");
+  return s + "\r\n";
+}
+
 /** Benign transcripts, one per kind. */
 export function benignTranscripts(g: Gen): Record<string, string> {
   return {
@@ -193,5 +220,7 @@ export function benignTranscripts(g: Gen): Record<string, string> {
     progress: progress(),
     certificate: "$ cat cert.pem\r\n-----BEGIN CERTIFICATE-----\r\nMIID" + g.b64(60) + "\r\n" +
       g.b64(64) + "\r\n" + g.b64(40) + "==\r\n-----END CERTIFICATE-----\r\n",
+    base64Output: base64Output(g),
+    certificateChain: certificateChain(g),
   };
 }

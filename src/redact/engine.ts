@@ -17,6 +17,9 @@ export class RedactionConfigError extends Error {
 
 export interface CompiledRule {
   id: string;
+  /** Global, for finding candidates. */
+  find: RegExp;
+  /** Sticky, with match indices: where a confirmed secret is. */
   re: RegExp;
   group: number;
   keep: number;
@@ -25,6 +28,7 @@ export interface CompiledRule {
   allowPlaceholders: boolean;
   validate?: Rule["validate"];
   after?: Rule["after"];
+  needs?: string[];
 }
 
 /** A detected secret in a line's text: [start, end) in that text. */
@@ -47,6 +51,11 @@ const STRUCTURAL_KEYWORDS = [
   '"data"',
   "stringdata",
   "pgpass",
+  // Which object a Kubernetes data block belongs to.
+  "kind:",
+  '"kind"',
+  "apiversion",
+  "---",
 ];
 
 const SECRET_GROUPS = ["s", "s2", "s3", "s4"];
@@ -60,11 +69,17 @@ export class Engine {
   readonly enabledIds: Set<string>;
   /** Lower-case keywords (rules' and structural); the scanner's trigger set. */
   readonly keywords: string[];
+  /**
+   * For each keyword, literals one of which a line needs for any of its rules to match (from
+   * the rules' `needs`); null when some rule needs nothing or the keyword is structural.
+   */
+  readonly keywordNeeds = new Map<string, string[] | null>();
   /** Rules that run on every line (custom rules without keywords). */
   readonly always: CompiledRule[];
   /** Rules that run for a few lines after a context line. */
   readonly afterRules: CompiledRule[];
   readonly #keywordRe: RegExp;
+  readonly #finder: KeywordFinder;
   readonly #byKeyword = new Map<string, CompiledRule[]>();
   readonly #allow: RegExp[];
 
@@ -103,6 +118,8 @@ export class Engine {
     this.afterRules = this.rules.filter((r) => r.after);
     const direct = new Map<string, CompiledRule[]>();
     for (const { rule, keywords } of entries) {
+      // Rules the line state machine implements have no regex to run.
+      if (rule.re.source === "(?!)") continue;
       for (const k of keywords) {
         if (!direct.has(k)) direct.set(k, []);
         direct.get(k)!.push(rule);
@@ -115,8 +132,17 @@ export class Engine {
       const rules = new Set<CompiledRule>();
       for (const [k2, rs] of direct) if (k.includes(k2)) { for (const r of rs) rules.add(r); }
       this.#byKeyword.set(k, [...rules]);
+      const needs = new Set<string>();
+      // Structural keywords matter to the line state machine whatever the rules need.
+      let open = rules.size === 0 || STRUCTURAL_KEYWORDS.includes(k);
+      for (const r of rules) {
+        if (r.needs === undefined) open = true;
+        else for (const n of r.needs) needs.add(n);
+      }
+      this.keywordNeeds.set(k, open ? null : [...needs]);
     }
     this.#keywordRe = new RegExp(this.keywords.map(escapeRe).join("|"), "gi");
+    this.#finder = new KeywordFinder(this.keywords);
   }
 
   /** True when some keyword occurs in `text` (the slow-path recheck of a scanner hit). */
@@ -125,36 +151,69 @@ export class Engine {
     return this.#keywordRe.test(text);
   }
 
+  /** Distinct lower-case keywords occurring in `text`. */
+  keywordsIn(text: string): string[] {
+    return this.#finder.find(text);
+  }
+
   /** Secrets in one logical line of stripped text, overlaps resolved, in order. */
   detect(text: string, extra: CompiledRule[] = []): Span[] {
-    const rules = new Set<CompiledRule>(this.always);
-    for (const r of extra) rules.add(r);
-    const re = this.#keywordRe;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      for (const r of this.#byKeyword.get(m[0].toLowerCase()) ?? []) rules.add(r);
+    const found = this.keywordsIn(text);
+    // "password" runs the rules of "pass" already: drop keywords inside other found ones.
+    if (found.length > 1) {
+      for (let i = found.length - 1; i >= 0; i--) {
+        if (found.some((k, j) => j !== i && k.length > found[i].length && k.includes(found[i]))) {
+          found.splice(i, 1);
+        }
+      }
     }
-    if (rules.size === 0) return [];
+    let rules: Iterable<CompiledRule>;
+    if (extra.length === 0 && this.always.length === 0) {
+      // Most lines hold one keyword: its rule list is used as it is.
+      if (found.length === 0) return [];
+      if (found.length === 1) rules = this.#byKeyword.get(found[0]) ?? [];
+      else {
+        const set = new Set<CompiledRule>();
+        for (const k of found) for (const r of this.#byKeyword.get(k) ?? []) set.add(r);
+        rules = set;
+      }
+    } else {
+      const set = new Set<CompiledRule>(this.always);
+      for (const r of extra) set.add(r);
+      for (const k of found) for (const r of this.#byKeyword.get(k) ?? []) set.add(r);
+      rules = set;
+    }
     const spans: Span[] = [];
     for (const r of rules) this.#run(r, text, spans);
     return resolve(spans);
   }
 
   #run(r: CompiledRule, text: string, out: Span[]): void {
-    const re = r.re;
+    const needs = r.needs;
+    if (needs !== undefined) {
+      let ok = false;
+      for (let k = 0; k < needs.length && !ok; k++) ok = text.includes(needs[k]);
+      if (!ok) return;
+    }
+    // Candidates are found without match indices (three times cheaper); only a secret that
+    // passes every check is matched again at the same place, with indices.
+    const re = r.find;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       if (m[0].length === 0) {
         re.lastIndex++;
         continue;
       }
-      const ix = secretIndices(m, r.group);
-      if (ix === undefined || ix[1] <= ix[0]) continue;
-      const secret = text.slice(ix[0], ix[1]);
+      const secret = secretValue(m, r.group);
+      if (secret === undefined || secret.length === 0) continue;
       if (!r.allowPlaceholders && isPlaceholder(secret)) continue;
       if (r.minEntropy > 0 && shannonEntropy(secret) < r.minEntropy) continue;
       if (r.validate && !r.validate(secret, m)) continue;
-      if (this.#allow.some((a) => a.test(secret))) continue;
+      if (this.#allow.length > 0 && this.#allow.some((a) => a.test(secret))) continue;
+      r.re.lastIndex = m.index;
+      const md = r.re.exec(text);
+      const ix = md === null ? undefined : secretIndices(md, r.group);
+      if (ix === undefined || ix[1] <= ix[0]) continue;
       out.push({ start: ix[0], end: ix[1], ruleId: r.id, keep: r.keep, priority: r.priority });
       // Let overlapping later matches be found (e.g. a second key=value in the same run).
       if (re.lastIndex > ix[1] && ix[1] > m.index) re.lastIndex = ix[1];
@@ -165,6 +224,56 @@ export class Engine {
   allowed(secret: string): boolean {
     return this.#allow.some((a) => a.test(secret));
   }
+}
+
+/**
+ * Finds which keywords occur in a line (case-insensitive, overlaps included): a table of the
+ * keywords' first two characters flags where one may start, then the candidates are compared.
+ */
+class KeywordFinder {
+  /** Index into #lists + 1 for each first-two-characters pair, 0 for none. */
+  readonly #pairs = new Uint16Array(1 << 16);
+  readonly #lists: string[][] = [];
+
+  constructor(keywords: string[]) {
+    for (const k of keywords) {
+      const pair = ((k.charCodeAt(0) & 0xff) << 8) | (k.charCodeAt(1) & 0xff);
+      if (this.#pairs[pair] === 0) {
+        this.#lists.push([]);
+        this.#pairs[pair] = this.#lists.length;
+      }
+      this.#lists[this.#pairs[pair] - 1].push(k);
+    }
+  }
+
+  /** Distinct keywords in `text`, in order of first occurrence. */
+  find(text: string): string[] {
+    const lower = text.toLowerCase();
+    const pairs = this.#pairs;
+    const out: string[] = [];
+    let prev = lower.charCodeAt(0) & 0xff;
+    for (let i = 1; i < lower.length; i++) {
+      const c = lower.charCodeAt(i) & 0xff;
+      const p = pairs[(prev << 8) | c];
+      prev = c;
+      if (p === 0) continue;
+      for (const k of this.#lists[p - 1]) {
+        if (lower.startsWith(k, i - 1) && !out.includes(k)) out.push(k);
+      }
+    }
+    return out;
+  }
+}
+
+function secretValue(m: RegExpExecArray, group: number): string | undefined {
+  const gs = m.groups;
+  if (gs) {
+    for (const g of SECRET_GROUPS) {
+      const v = gs[g];
+      if (v !== undefined) return v;
+    }
+  }
+  return m[group];
 }
 
 function secretIndices(m: RegExpExecArray, group: number): [number, number] | undefined {
@@ -220,7 +329,8 @@ function compileBuiltin(r: Rule): CompiledRule {
   const flags = new Set(r.regex.flags.replace(/[gyd]/g, "").split(""));
   return {
     id: r.id,
-    re: new RegExp(r.regex.source, [...flags].join("") + "gd"),
+    find: new RegExp(r.regex.source, [...flags].join("") + "g"),
+    re: new RegExp(r.regex.source, [...flags].join("") + "yd"),
     group: r.group ?? 0,
     keep: Math.min(r.keep ?? 0, 7),
     minEntropy: r.minEntropy ?? 0,
@@ -228,13 +338,14 @@ function compileBuiltin(r: Rule): CompiledRule {
     allowPlaceholders: r.allowPlaceholders ?? false,
     validate: r.validate,
     after: r.after,
+    needs: r.needs,
   };
 }
 
 function compileCustom(c: RedactionConfig["rules"][number]): CompiledRule {
   let re: RegExp;
   try {
-    re = new RegExp(c.regex, "gd");
+    re = new RegExp(c.regex, "g");
   } catch (e) {
     throw new RedactionConfigError(
       `Custom redaction rule "${c.id}": regex ${JSON.stringify(c.regex)} does not compile: ${
@@ -265,7 +376,8 @@ function compileCustom(c: RedactionConfig["rules"][number]): CompiledRule {
   }
   return {
     id: c.id,
-    re,
+    find: re,
+    re: new RegExp(c.regex, "yd"),
     group,
     keep: 0,
     minEntropy: c.minEntropy ?? 0,

@@ -1,14 +1,36 @@
+const counts = new Uint32Array(256);
+
 /** Shannon entropy in bits per character: random tokens score high, words and repeats low. */
 export function shannonEntropy(s: string): number {
-  if (s.length === 0) return 0;
-  const counts = new Map<number, number>();
-  for (let i = 0; i < s.length; i++) {
+  const n = s.length;
+  if (n === 0) return 0;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c > 0xff) return entropyWide(s);
+    counts[c]++;
   }
   let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
+  for (let i = 0; i < n; i++) {
+    const k = counts[s.charCodeAt(i)];
+    if (k === 0) continue;
+    counts[s.charCodeAt(i)] = 0;
+    const p = k / n;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** The same for text with characters beyond one byte (rare: byte strings are the norm). */
+function entropyWide(s: string): number {
+  counts.fill(0);
+  const m = new Map<number, number>();
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    m.set(c, (m.get(c) ?? 0) + 1);
+  }
+  let h = 0;
+  for (const k of m.values()) {
+    const p = k / s.length;
     h -= p * Math.log2(p);
   }
   return h;

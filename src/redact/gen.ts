@@ -66,10 +66,10 @@ export class Gen {
     const body = this.alnum(30);
     return body + base62(crc32(body), 6);
   }
-  /** Standard base64 (with padding) of `n` random bytes. */
-  b64Bytes(n: number): string {
+  /** Standard base64 (with padding) of `n` random bytes, the first ones given by `head`. */
+  b64Bytes(n: number, head: readonly number[] = []): string {
     const bytes = new Uint8Array(n);
-    for (let i = 0; i < n; i++) bytes[i] = this.int(256);
+    for (let i = 0; i < n; i++) bytes[i] = i < head.length ? head[i] : this.int(256);
     return btoa(String.fromCharCode(...bytes));
   }
   /** A JWT with a random payload and signature. */

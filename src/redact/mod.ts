@@ -15,7 +15,7 @@ import { PassThrough, type Redactor, StreamRedactor } from "./stream.ts";
 
 export { listRules, RedactionConfigError } from "./engine.ts";
 export type { Finding, Redactor, RedactResult } from "./stream.ts";
-export { MAX_LINE, QUIET_MS } from "./stream.ts";
+export { MAX_LINE, MAX_WORD, QUIET_MS, WORD_QUIET_MS } from "./stream.ts";
 
 const engines = new Map<string, Engine>();
 

@@ -12,42 +12,62 @@ const TABLE_BITS = 21;
 const HASH_MUL = 0x9e3779b1;
 const MAX_CANDIDATES = 16;
 
-/** Printable ASCII as it looks after lower-casing: the bytes that may follow a short keyword. */
-const FOLLOW: number[] = [];
-for (let c = 0x20; c < 0x7f; c++) if (!(c >= 0x41 && c <= 0x5a)) FOLLOW.push(c);
+/**
+ * Grams fold case by setting bit 5 (one OR instead of a table lookup per byte): letters
+ * lower-case, a few punctuation bytes pair up ("_" with DEL, "[" with "{"); the confirmation
+ * of a candidate against the whole keyword tells them apart.
+ */
+const FOLD = 0x20;
+
+/** Printable ASCII as it looks folded: the bytes that may follow a short keyword. */
+const FOLLOW: number[] = [...new Set(Array.from({ length: 0x5f }, (_, i) => (0x20 + i) | FOLD))];
 
 const B64_BYTE = new Uint8Array(256);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") {
   B64_BYTE[c.charCodeAt(0)] = 1;
 }
 
-/** Keyword confirmation: the whole keyword bytes, or a shape check for "://" (user:pass@). */
-type Check = Uint8Array | "url";
+/**
+ * Keyword confirmation: the whole keyword bytes (or a shape check for "://", user:pass@), and
+ * literals one of which the line must hold for any rule of the keyword to match.
+ */
+interface Check {
+  kw: Uint8Array | "url";
+  needs: Uint8Array[] | null;
+}
 
 export class GramSet {
   readonly bits = new Uint8Array(1 << (TABLE_BITS - 3));
-  /** Gram → keywords starting with it (null: a short keyword, the gram itself suffices). */
-  readonly checks = new Map<number, Check[] | null>();
+  /** Gram → keywords starting with it. */
+  readonly checks = new Map<number, Check[]>();
 
-  constructor(keywords: string[]) {
+  constructor(keywords: string[], needs: Map<string, string[] | null> = new Map()) {
+    const enc = new TextEncoder();
     for (const k of keywords) {
       const codes = [...k].map((ch) => LOWER[ch.charCodeAt(0) & 0xff]);
+      const folded = codes.map((c) => c | FOLD);
+      const n = needs.get(k);
+      const check: Check = {
+        kw: k === "://" ? "url" : new Uint8Array(codes),
+        needs: n ? n.map((x) => enc.encode(x)) : null,
+      };
       if (codes.length >= 4) {
-        this.#add(codes.slice(0, 4), k === "://" ? "url" : new Uint8Array(codes));
+        this.#add(folded.slice(0, 4), check);
       } else if (codes.length === 3) {
-        for (const a of FOLLOW) this.#add([...codes, a], k === "://" ? "url" : null);
+        // Short keywords: grams of the keyword and any byte after it, confirmed like the rest.
+        for (const a of FOLLOW) this.#add([...folded, a], check);
       } else if (codes.length === 2) {
-        for (const a of FOLLOW) for (const b of FOLLOW) this.#add([...codes, a, b], null);
+        for (const a of FOLLOW) for (const b of FOLLOW) this.#add([...folded, a, b], check);
       }
     }
   }
 
-  #add(c: number[], check: Check | null): void {
+  #add(c: number[], check: Check): void {
     // Kept as a signed 32-bit integer, like the scanner's rolling value (no boxing).
     const g = (c[0] << 24) | (c[1] << 16) | (c[2] << 8) | c[3];
     const prev = this.checks.get(g);
-    if (check === null || prev === null) this.checks.set(g, null);
-    else this.checks.set(g, [...(prev ?? []), check]);
+    if (prev) prev.push(check);
+    else this.checks.set(g, [check]);
     const idx = Math.imul(g, HASH_MUL) >>> (32 - TABLE_BITS);
     this.bits[idx >>> 3] |= 1 << (idx & 7);
   }
@@ -56,11 +76,14 @@ export class GramSet {
 const cache = new Map<string, GramSet>();
 
 /** One table per keyword set, shared by all redactors using it. */
-export function gramSetFor(keywords: string[]): GramSet {
-  const key = keywords.join("\u0000");
+export function gramSetFor(
+  keywords: string[],
+  needs: Map<string, string[] | null> = new Map(),
+): GramSet {
+  const key = JSON.stringify([keywords, [...needs]]);
   let g = cache.get(key);
   if (!g) {
-    g = new GramSet(keywords);
+    g = new GramSet(keywords, needs);
     if (cache.size > 16) cache.clear();
     cache.set(key, g);
   }
@@ -103,16 +126,11 @@ export class LineScanner {
   }
 
   /** Whether the line [start, bodyEnd) holds a keyword; call once the line is complete. */
-  lineHit(b: Uint8Array, bodyEnd: number): boolean {
+  lineHit(b: Uint8Array, start: number, bodyEnd: number): boolean {
     if (this.#hit) return true;
     for (let k = 0; k < this.#cand.length; k++) {
-      const checks = this.#g.checks.get(this.#candGram[k]);
-      if (checks === null || checks === undefined) return true;
-      const at = this.#cand[k];
-      for (const c of checks) {
-        if (c === "url" ? urlWithCredentials(b, at + 3, bodyEnd) : matchesAt(b, at, bodyEnd, c)) {
-          return true;
-        }
+      if (this.#confirm(b, this.#candGram[k], this.#cand[k], start, bodyEnd, this.#escSeen)) {
+        return true;
       }
     }
     return false;
@@ -132,10 +150,14 @@ export class LineScanner {
     let esc = this.#esc;
     let i = from;
     this.boringEnd = -1;
+    if (bulk && i === lineStart && gram === 0 && esc === NORMAL && this.#fresh()) {
+      i = lineStart = this.#skipBoring(b, i, to);
+      if (i > from) this.boringEnd = i;
+    }
     for (; i < to; i++) {
       const c = b[i];
       if (c >= 0x20 && esc === NORMAL) {
-        gram = (gram << 8) | LOWER[c];
+        gram = (gram << 8) | c | FOLD;
         const idx = Math.imul(gram, HASH_MUL) >>> (32 - TABLE_BITS);
         if ((bits[idx >>> 3] & (1 << (idx & 7))) !== 0) this.#candidate(gram, i);
         continue;
@@ -143,6 +165,8 @@ export class LineScanner {
       if (esc !== NORMAL) {
         if (c === 0x0a || c === 0x0d) esc = NORMAL;
         else {
+          // Cursor moves back: the line is looked at as shown (see edit.ts).
+          if (esc === CSI && (c === 0x44 || c === 0x47)) this.#hit = true;
           esc = escStep(esc, c);
           continue;
         }
@@ -159,16 +183,16 @@ export class LineScanner {
         }
         if (!bulk) break;
         const bodyEnd = c === 0x0a && i > lineStart && b[i - 1] === 0x0d ? i - 1 : i;
-        if (this.#hit || (this.#cand.length > 0 && this.lineHit(b, bodyEnd))) break;
-        if (bodyEnd - lineStart >= 64 || (bodyEnd > lineStart && b[bodyEnd - 1] === 0x5c)) {
+        if (this.#hit || (this.#cand.length > 0 && this.lineHit(b, lineStart, bodyEnd))) break;
+        if (bodyEnd - lineStart >= 16 || (bodyEnd > lineStart && b[bodyEnd - 1] === 0x5c)) {
           if (specialLine(b, lineStart, bodyEnd)) break;
         }
-        lineStart = i + 1;
-        this.boringEnd = lineStart;
         gram = 0;
         this.#escSeen = false;
         this.#cand.length = 0;
         this.#candGram.length = 0;
+        lineStart = this.boringEnd = this.#skipBoring(b, i + 1, to);
+        i = lineStart - 1;
         continue;
       }
       if (c === 0x1b) {
@@ -178,6 +202,7 @@ export class LineScanner {
           let j = i + 2;
           while (j < to && b[j] >= 0x20 && b[j] < 0x40) j++;
           if (j < to && b[j] >= 0x40 && b[j] <= 0x7e) {
+            if (b[j] === 0x44 || b[j] === 0x47) this.#hit = true;
             i = j;
             continue;
           }
@@ -185,12 +210,113 @@ export class LineScanner {
         esc = ESC;
         continue;
       }
-      gram = (gram << 8) | LOWER[c];
+      if (c === 0x08) this.#hit = true;
+      gram = (gram << 8) | c | FOLD;
     }
     this.#gram = gram;
     this.#esc = esc;
     this.next = i < to ? i + 1 : to;
     return i < to ? i : -1;
+  }
+
+  /** True in the state of a line start. */
+  #fresh(): boolean {
+    return !this.#hit && !this.#escSeen && this.#cand.length === 0;
+  }
+
+  /**
+   * The bulk loop for the common case, from a line start: skips complete lines without a
+   * keyword that are not special, as long as they hold only text, tabs and complete CSI
+   * sequences and end in "\n" or "\r\n". Returns the start of the first line it leaves to the
+   * general loop (which decides that line alike; a keyword line is rescanned there).
+   */
+  #skipBoring(b: Uint8Array, ls: number, to: number): number {
+    const g = this.#g;
+    const bits = g.bits;
+    const at = this.#fastAt;
+    const grams = this.#fastGram;
+    let n = 0;
+    let escSeen = false;
+    let gram = 0;
+    let i = ls;
+    while (i < to) {
+      const c = b[i];
+      if (c >= 0x20) {
+        gram = (gram << 8) | c | FOLD;
+        const idx = Math.imul(gram, HASH_MUL) >>> (32 - TABLE_BITS);
+        if ((bits[idx >>> 3] & (1 << (idx & 7))) !== 0 && g.checks.has(gram)) {
+          if (escSeen || n === MAX_CANDIDATES) return ls;
+          at[n] = i - 3;
+          grams[n++] = gram;
+        }
+        i++;
+        continue;
+      }
+      if (c === 0x0a) {
+        const bodyEnd = i > ls && b[i - 1] === 0x0d ? i - 1 : i;
+        for (let k = 0; k < n; k++) {
+          if (this.#confirm(b, grams[k], at[k], ls, bodyEnd, false)) return ls;
+        }
+        if (bodyEnd - ls >= 16 || (bodyEnd > ls && b[bodyEnd - 1] === 0x5c)) {
+          if (specialLine(b, ls, bodyEnd)) return ls;
+        }
+        ls = ++i;
+        gram = 0;
+        n = 0;
+        escSeen = false;
+        continue;
+      }
+      if (c === 0x0d) {
+        if (i + 1 < to && b[i + 1] === 0x0a) {
+          i++;
+          continue;
+        }
+        return ls;
+      }
+      if (c === 0x1b) {
+        if (i + 2 < to && b[i + 1] === 0x5b) {
+          let j = i + 2;
+          while (j < to && b[j] >= 0x20 && b[j] < 0x40) j++;
+          if (j < to && b[j] >= 0x40 && b[j] <= 0x7e && b[j] !== 0x44 && b[j] !== 0x47) {
+            escSeen = true;
+            i = j + 1;
+            continue;
+          }
+        }
+        return ls;
+      }
+      if (c === 0x08) return ls;
+      gram = (gram << 8) | c | FOLD;
+      i++;
+    }
+    return ls;
+  }
+
+  #fastAt = new Int32Array(MAX_CANDIDATES);
+  #fastGram = new Int32Array(MAX_CANDIDATES);
+
+  /**
+   * Whether the candidate gram at `at` is a whole keyword of the line [ls, bodyEnd) that holds
+   * what its rules need. (With escapes in the line the needs are not checked: an escape may
+   * split them.)
+   */
+  #confirm(
+    b: Uint8Array,
+    gram: number,
+    at: number,
+    ls: number,
+    bodyEnd: number,
+    escSeen: boolean,
+  ): boolean {
+    const checks = this.#g.checks.get(gram);
+    if (checks === undefined) return false;
+    for (const c of checks) {
+      const kw = c.kw;
+      if (kw === "url" ? urlWithCredentials(b, at + 3, bodyEnd) : matchesAt(b, at, bodyEnd, kw)) {
+        if (escSeen || c.needs === null || holdsAny(b, ls, bodyEnd, c.needs)) return true;
+      }
+    }
+    return false;
   }
 
   #candidate(gram: number, i: number): void {
@@ -202,6 +328,21 @@ export class LineScanner {
     this.#cand.push(i - 3);
     this.#candGram.push(gram);
   }
+}
+
+/** True when b[from, to) contains one of `needs` (one pass over the line). */
+function holdsAny(b: Uint8Array, from: number, to: number, needs: Uint8Array[]): boolean {
+  for (let i = from; i < to; i++) {
+    const c = b[i];
+    for (let k = 0; k < needs.length; k++) {
+      const n = needs[k];
+      if (n[0] !== c || i + n.length > to) continue;
+      let j = 1;
+      while (j < n.length && b[i + j] === n[j]) j++;
+      if (j === n.length) return true;
+    }
+  }
+  return false;
 }
 
 function matchesAt(b: Uint8Array, at: number, end: number, kw: Uint8Array): boolean {
@@ -228,7 +369,7 @@ function urlWithCredentials(b: Uint8Array, from: number, end: number): boolean {
 export function specialLine(b: Uint8Array, s: number, e: number): boolean {
   if (e > s && b[e - 1] === 0x5c) return true;
   const n = e - s;
-  if (n < 64 || n > 120) return false;
+  if (n < 64 || n > 120) return n >= 16 && base64ValueLine(b, s, e);
   let i = s;
   while (i < e && (b[i] === 0x20 || b[i] === 0x09)) i++;
   const from = i;
@@ -236,6 +377,26 @@ export function specialLine(b: Uint8Array, s: number, e: number): boolean {
   const w = i - from;
   while (i < e && (b[i] === 0x20 || b[i] === 0x09)) i++;
   return i === e && w >= 64;
+}
+
+/**
+ * A line that is one padded base64 value (16 characters or more, a multiple of 4, both cases):
+ * what `echo -n ... | base64` or `base64 -w0 FILE` prints. It is decoded to look for a secret.
+ */
+export function base64ValueLine(b: Uint8Array, s: number, e: number): boolean {
+  const n = e - s;
+  if (n < 16 || (n & 3) !== 0) return false;
+  let end = e;
+  if (b[end - 1] === 0x3d) end--;
+  if (b[end - 1] === 0x3d) end--;
+  let upper = false, lower = false;
+  for (let i = s; i < end; i++) {
+    const c = b[i];
+    if (c >= 0x61 && c <= 0x7a) lower = true;
+    else if (c >= 0x41 && c <= 0x5a) upper = true;
+    else if (c === 0x3d || B64_BYTE[c] !== 1) return false;
+  }
+  return upper && lower;
 }
 
 function escStep(state: number, c: number): number {

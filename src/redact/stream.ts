@@ -6,9 +6,22 @@
  * continuations). An incomplete line is held until its end arrives, it grows past MAX_LINE
  * (then it is cut at a whitespace chosen from its own bytes, so every split cuts alike), or
  * the stream is quiet for QUIET_MS (tick).
+ *
+ * One bounded exception to the QUIET_MS release: the last word of an incomplete line (at most
+ * MAX_WORD bytes after the last blank, quote or "=") stays held until the line goes on, ends,
+ * or WORD_QUIET_MS of quiet. A token typed (or echoed) a key at a time is then still whole
+ * when the rules see it, instead of leaking prefix by prefix at each pause. Lines a line editor
+ * redraws over each other ("\r" and the command again, see lines.ts) are held the same way.
  */
 import { Engine } from "./engine.ts";
-import { type Decisions, type Finding, LineProcessor, type PhysLine } from "./lines.ts";
+import {
+  B64_BYTE,
+  type Decisions,
+  type Finding,
+  LineProcessor,
+  NO_INNER,
+  type PhysLine,
+} from "./lines.ts";
 import { maskBytes } from "./mask.ts";
 import { gramSetFor, LineScanner, specialLine } from "./scanner.ts";
 
@@ -30,6 +43,12 @@ export interface Redactor {
 
 export const QUIET_MS = 100;
 export const MAX_LINE = 8192;
+/** Quiet after which a held last word of an incomplete line is released as well. */
+export const WORD_QUIET_MS = 2000;
+/** Longest last word held past QUIET_MS. */
+export const MAX_WORD = 256;
+/** How deep base64 found inside decoded base64 is still decoded. */
+const MAX_DEPTH = 2;
 
 const EMPTY = new Uint8Array(0);
 
@@ -48,14 +67,24 @@ export class StreamRedactor implements Redactor {
   #lastPush = 0;
   /** Findings already reported for bytes released early by tick(). */
   #early = new Set<string>();
+  /** A tick released an incomplete line but its last word, held until WORD_QUIET_MS. */
+  #wordHeld = false;
 
-  constructor(engine: Engine, clock: () => number) {
+  constructor(engine: Engine, clock: () => number, depth = 0) {
     this.#clock = clock;
-    this.#scanner = new LineScanner(gramSetFor(engine.keywords));
+    this.#scanner = new LineScanner(gramSetFor(engine.keywords, engine.keywordNeeds));
+    // Decoded base64 is checked by a redactor of its own: findings there mean a secret.
+    const inner = depth < MAX_DEPTH
+      ? (bytes: Uint8Array) => {
+        const r = new StreamRedactor(engine, clock, depth + 1);
+        return r.push(bytes).findings.length > 0 || r.flush().findings.length > 0;
+      }
+      : NO_INNER;
     this.#lp = new LineProcessor(
       engine,
       (s, e) => this.#buf.subarray(s - this.#base, e - this.#base),
       this.#out,
+      inner,
     );
   }
 
@@ -63,6 +92,7 @@ export class StreamRedactor implements Redactor {
     if (chunk.length === 0) return { output: EMPTY, findings: [] };
     this.#append(chunk);
     this.#lastPush = this.#clock();
+    this.#wordHeld = false;
     this.#scan(false);
     return this.#release(this.#out.decided);
   }
@@ -76,14 +106,23 @@ export class StreamRedactor implements Redactor {
   }
 
   deadline(): number | null {
-    return this.#end() > this.#released ? this.#lastPush + QUIET_MS : null;
+    if (this.#end() <= this.#released) return null;
+    return this.#lastPush + (this.#wordHeld ? WORD_QUIET_MS : QUIET_MS);
   }
 
   tick(): RedactResult {
     const d = this.deadline();
     if (d === null || this.#clock() < d) return { output: EMPTY, findings: [] };
-    this.#lp.force();
+    // Before WORD_QUIET_MS, a line being redrawn over itself stays held like a typed word.
+    this.#lp.force(!this.#wordHeld);
+    const held = this.#lp.heldStart();
+    if (held !== null) {
+      this.#wordHeld = true;
+      return this.#release(held);
+    }
     const end = this.#end();
+    let upTo = end;
+    const early: Finding[] = [];
     if (this.#lineStart < end && this.#out.decided <= this.#lineStart) {
       const pl: PhysLine = {
         start: this.#lineStart,
@@ -92,11 +131,51 @@ export class StreamRedactor implements Redactor {
         hit: true,
       };
       const v = this.#lp.virtual(pl);
-      for (const f of v.findings) this.#early.add(`${f.ruleId}@${f.offset}`);
+      for (const f of v.findings) {
+        const key = `${f.ruleId}@${f.offset}`;
+        if (this.#early.has(key)) continue;
+        this.#early.add(key);
+        early.push(f);
+      }
       this.#out.masks.push(...v.masks);
-      this.#out.findings.push(...v.findings);
+      if (!this.#wordHeld) {
+        const w = this.#lastWord(Math.max(this.#lineStart, this.#released), end);
+        if (w < end) {
+          upTo = w;
+          this.#wordHeld = true;
+        }
+      }
     }
-    return this.#release(end);
+    const res = this.#release(upTo);
+    // Reported now; the same findings decided again once the line ends are dropped then.
+    res.findings.push(...early);
+    return res;
+  }
+
+  /**
+   * Start of the last word of [from, end): after the last blank, quote or "=" (escape
+   * sequences and "\b \b" erasures do not end words); `end` when there is none to hold.
+   */
+  #lastWord(from: number, end: number): number {
+    const b = this.#buf;
+    const base = this.#base;
+    let w = from;
+    for (let i = from - base; i < end - base; i++) {
+      const c = b[i];
+      if (c === 0x1b) {
+        // Skip a CSI sequence whole; other escapes end at their next byte.
+        if (i + 1 < end - base && b[i + 1] === 0x5b) {
+          i += 2;
+          while (i < end - base && !(b[i] >= 0x40 && b[i] <= 0x7e)) i++;
+        } else i++;
+        continue;
+      }
+      if (c === 0x08) continue;
+      const sep = c < 0x20 || c === 0x22 || c === 0x27 || c === 0x60 || c === 0x3d ||
+        (c === 0x20 && !(i > 0 && b[i - 1] === 0x08));
+      if (sep) w = base + i + 1;
+    }
+    return end - w > MAX_WORD ? end : w;
   }
 
   #end(): number {
@@ -130,6 +209,9 @@ export class StreamRedactor implements Redactor {
     const sc = this.#scanner;
     const lp = this.#lp;
     for (;;) {
+      // Inside a base64 run, full-width lines are taken whole without the keyword scan.
+      const w = lp.runWidth();
+      if (w > 0 && this.#runLines(w)) continue;
       // While nothing is held, whole runs of uninteresting lines are skipped inside the scanner.
       const bulk = lp.idle();
       const limit = bulk ? end : Math.min(end, this.#lineStart + MAX_LINE);
@@ -139,7 +221,7 @@ export class StreamRedactor implements Redactor {
         const start = this.#lineStart;
         const term = base + t;
         const bodyEnd = buf[t] === 0x0a && term > start && buf[t - 1] === 0x0d ? term - 1 : term;
-        const hit = sc.lineHit(buf, bodyEnd - base);
+        const hit = sc.lineHit(buf, start - base, bodyEnd - base);
         this.#lineStart = this.#scanPos = term + 1;
         sc.newLine();
         if (!hit && lp.idle() && !specialLine(buf, start - base, bodyEnd - base)) {
@@ -167,6 +249,36 @@ export class StreamRedactor implements Redactor {
       sc.newLine();
       lp.line({ start, end, bodyEnd, hit: true });
     }
+  }
+
+  /**
+   * Feeds the line processor complete lines of exactly `w` base64 characters from the line
+   * start on; false when the first line is not one (or not complete yet).
+   */
+  #runLines(w: number): boolean {
+    const buf = this.#buf;
+    const base = this.#base;
+    const len = this.#len;
+    const lp = this.#lp;
+    const from = this.#lineStart - base;
+    let s = from;
+    while (lp.runWidth() === w) {
+      const e = s + w;
+      if (e >= len) break;
+      let i = s;
+      while (i < e && B64_BYTE[buf[i]] === 1) i++;
+      if (i < e) break;
+      let next: number;
+      if (buf[e] === 0x0a) next = e + 1;
+      else if (buf[e] === 0x0d && e + 1 < len) next = buf[e + 1] === 0x0a ? e + 2 : e + 1;
+      else break;
+      lp.runLine(base + s, base + next);
+      s = next;
+    }
+    if (s === from) return false;
+    this.#lineStart = this.#scanPos = base + s;
+    this.#scanner.newLine();
+    return true;
   }
 
   /** Where an over-long line is cut: after the last blank in its second half, else at MAX_LINE. */

@@ -243,7 +243,8 @@ export const cloudRules: Rule[] = [
   prefixed({
     id: "azure-ad-client-secret",
     description: "Microsoft Entra ID (Azure AD) application client secret",
-    keywords: ["q~"],
+    // The digit before "Q~" is part of the format; a 2-character keyword would flag far more.
+    keywords: ["0q~", "1q~", "2q~", "3q~", "4q~", "5q~", "6q~", "7q~", "8q~", "9q~"],
     regex: String
       .raw`(?<![A-Za-z0-9_~.-])(?<s>[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])`,
     keep: 0,

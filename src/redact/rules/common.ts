@@ -23,13 +23,24 @@ const PLACEHOLDER_RE = new RegExp(
   "i",
 );
 
-/** Runs of one character or well-known sequences that mark documentation values. */
+/** Well-known sequences that mark documentation values. */
 const FILLER_RE =
-  /(.)\1{7,}|0123456789|123456789|abcdefghij|ABCDEFGHIJ|EXAMPLE|example|your[_-]?(?:api|token|key|secret|pass)|REDACTED|redacted|\*{3,}/;
+  /123456789|abcdefghij|ABCDEFGHIJ|EXAMPLE|example|your[_-]?(?:api|token|key|secret|pass)|REDACTED|redacted|\*{3,}/;
+
+/** True when one character repeats 8 times in a row ("xxxxxxxx", "00000000"). */
+function hasRun8(value: string): boolean {
+  let run = 1;
+  for (let i = 1; i < value.length; i++) {
+    if (value.charCodeAt(i) === value.charCodeAt(i - 1)) {
+      if (++run >= 8) return true;
+    } else run = 1;
+  }
+  return false;
+}
 
 /** True for values that stand in for a secret instead of being one. */
 export function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER_RE.test(value) || FILLER_RE.test(value);
+  return hasRun8(value) || PLACEHOLDER_RE.test(value) || FILLER_RE.test(value);
 }
 
 /** Contexts a bare token is shown in: shell, config, JSON, colours, grep. */

@@ -67,6 +67,7 @@ export const kvRules: Rule[] = [
     description:
       "NAME=value with a secret-looking name: shell export/env, .env, properties, INI, TOML, flags",
     keywords: NAME_KEYWORDS,
+    needs: ["="],
     regex:
       /(?<![A-Za-z0-9_.\-$])(?<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?:(?<![=!<>])=(?![=~])|:=|=>)\s*(?:'(?<s>[^'\n]*)'|"(?<s2>(?:[^"\\\n]|\\.)*)"|(?<s3>[^\s'"`;]+))/,
     validate: (v, m) => named(m) && isPlausibleSecretValue(v),
@@ -95,6 +96,7 @@ export const kvRules: Rule[] = [
     id: "yaml-secret",
     description: "key: value in YAML / colon-separated output with a secret-looking key",
     keywords: NAME_KEYWORDS,
+    needs: [":"],
     regex:
       /(?:^|[\s{,\-])(?<name>[A-Za-z_][A-Za-z0-9_.\-]*)\s*:[ \t]+(?:'(?<s>[^'\n]*)'|"(?<s2>(?:[^"\\\n]|\\.)*)"|(?<s3>[^\s'"#,{}\[\]|>&*!][^\s,]*))(?<rest>[^\n]*)/,
     validate: (v, m) =>
@@ -123,6 +125,7 @@ export const kvRules: Rule[] = [
     id: "json-secret",
     description: '"key": "value" in JSON with a secret-looking key',
     keywords: NAME_KEYWORDS,
+    needs: ['"'],
     regex: /"(?<name>[A-Za-z_][A-Za-z0-9_.\- ]{0,63})"\s*:\s*"(?<s>(?:[^"\\\n]|\\.)*)"/,
     priority: 1,
     validate: (v, m) => named(m) && isPlausibleSecretValue(v),
@@ -143,6 +146,7 @@ export const kvRules: Rule[] = [
     id: "header-secret",
     description: "HTTP header with a secret-looking name (-H 'X-Api-Key: ...', curl -v lines)",
     keywords: NAME_KEYWORDS,
+    needs: [":"],
     regex:
       /(?:(?:-H|--header)\s*["']?|^[<>]\s)(?<name>[A-Za-z][A-Za-z0-9_\-]*)\s*:\s*(?<s>[^\s"']{6,})/,
     priority: 1,
@@ -163,6 +167,7 @@ export const kvRules: Rule[] = [
     id: "env-secret-setx",
     description: "setx NAME value / set -x NAME value (Windows, fish) with a secret-looking name",
     keywords: NAME_KEYWORDS,
+    needs: ["set"],
     regex:
       /\b(?:setx|set\s+-[a-zA-Z]*x[a-zA-Z]*)\s+(?<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?:'(?<s>[^'\n]*)'|"(?<s2>[^"\n]*)"|(?<s3>[^\s'"]+))/,
     priority: 1,
@@ -185,6 +190,7 @@ export const kvRules: Rule[] = [
     id: "xml-secret",
     description: "<password>...</password> style XML elements (Maven settings, config files)",
     keywords: NAME_KEYWORDS,
+    needs: ["</"],
     regex: /<(?<name>[A-Za-z_][A-Za-z0-9_.\-]*)>(?<s>[^<\n]+)<\/\k<name>>/,
     priority: 1,
     validate: (v, m) => named(m) && isPlausibleSecretValue(v),

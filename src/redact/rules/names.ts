@@ -206,6 +206,19 @@ export function nameSegments(name: string): string[] {
  * "token:" is a secret, a prose word followed by a colon is not.
  */
 export function isSecretName(name: string, allowBare = true): boolean {
+  // Names repeat a lot in output (env dumps, configs): remember the verdicts.
+  const key = allowBare ? name : "\u0000" + name;
+  const known = nameCache.get(key);
+  if (known !== undefined) return known;
+  const v = secretName(name, allowBare);
+  if (nameCache.size >= 4096) nameCache.clear();
+  nameCache.set(key, v);
+  return v;
+}
+
+const nameCache = new Map<string, boolean>();
+
+function secretName(name: string, allowBare: boolean): boolean {
   const segs = nameSegments(name);
   if (segs.length === 0) return false;
   const lower = segs.join("_");
@@ -248,7 +261,8 @@ export function isPlausibleSecretValue(value: string): boolean {
   if (v.length < 4 || v.length > 4096) return false;
   if (isPlaceholder(v)) return false;
   if (/^(?:\/|\.\/|\.\.\/|~\/|file:|https?:\/\/|[A-Za-z]:\\)/.test(v)) return false;
-  if (CODE_VALUE.test(v) || DOTTED_IDENT.test(v)) return false;
+  // A dotted name is a reference (settings.db.password) unless a part is token-long.
+  if (CODE_VALUE.test(v) || (DOTTED_IDENT.test(v) && !/[A-Za-z0-9_]{20}/.test(v))) return false;
   if (/^[\[{(]|[()]$/.test(v)) return false;
   if (/^\$[{(A-Za-z_]/.test(v) || /^%[A-Za-z_]/.test(v) || /^\{\{/.test(v)) return false;
   if (/^[0-9]+$/.test(v) && v.length < 12) return false;

@@ -478,12 +478,39 @@ export const saasRules: Rule[] = [
     id: "telegram-bot-token",
     description: "Telegram Bot API token",
     keywords: [":aa"],
-    regex: String.raw`${B}(?<s>\d{8,10}:AA[0-9A-Za-z_\-]{33})${E2}`,
+    // Also right after "/bot" in API URLs (https://api.telegram.org/bot<token>/getMe).
+    regex: String.raw`(?:(?<=\/bot)|${B})(?<s>\d{8,10}:AA[0-9A-Za-z_\-]{33})${E2}`,
     keep: 0,
     envName: "TELEGRAM_BOT_TOKEN",
     make: (g) => `${num(g, 10)}:AA${g.b64url(33)}`,
     fp: () => ["00:aa:bb:cc:dd:ee link/ether\n"],
   }),
+  {
+    id: "sentry-dsn",
+    description: "Sentry DSN key (and legacy secret) in https://KEY[:SECRET]@host/project",
+    keywords: ["sentry"],
+    needs: ["@"],
+    regex:
+      /https?:\/\/(?<s>[0-9a-f]{32}(?::[0-9a-f]{32})?)@[A-Za-z0-9.-]*sentry[A-Za-z0-9.-]*\/\d+/,
+    priority: 9,
+    samples: (g) => {
+      const k = g.hex(32);
+      const l = `${g.hex(32)}:${g.hex(32)}`;
+      return {
+        tp: [
+          {
+            text: `SENTRY_DSN=https://${k}@o${num(g, 6)}.ingest.sentry.io/${num(g, 7)}\n`,
+            secrets: [k],
+          },
+          { text: `  dsn: "https://${l}@sentry.example.com/12"\r\n`, secrets: [l] },
+        ],
+        fp: [
+          "SENTRY_DSN=https://<key>@o0.ingest.sentry.io/0\n",
+          "see https://sentry.io/welcome/\n",
+        ],
+      };
+    },
+  },
   prefixed({
     id: "sentry-token",
     description: "Sentry user or organization auth token (sntryu_, sntrys_)",

@@ -27,6 +27,31 @@ function b64Lines(g: Gen, width: number, lines: number, first = ""): string[] {
   return out;
 }
 
+/** Base64 text cut into lines of `width`, like `base64` and `openssl base64` print it. */
+export function wrapB64(b64: string, width: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < b64.length; i += width) out.push(b64.slice(i, i + width));
+  return out;
+}
+
+/** The eight signature bytes and the IHDR chunk start of a PNG file. */
+export const PNG_HEADER = [
+  0x89,
+  0x50,
+  0x4e,
+  0x47,
+  0x0d,
+  0x0a,
+  0x1a,
+  0x0a,
+  0,
+  0,
+  0,
+  0x0d,
+  0x49,
+  0x48,
+];
+
 const PEM_LABELS = ["RSA PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"];
 
 function connection(
@@ -40,6 +65,7 @@ function connection(
     id,
     description: `${what} connection string with a password`,
     keywords,
+    needs: ["://"],
     regex: new RegExp(
       String
         .raw`(?<![A-Za-z0-9+.\-])(?:${schemes}):\/\/(?<user>[^\s:@\/"'<>]*):(?<s>[^\s@\/"'<>]+)@`,
@@ -60,6 +86,33 @@ function connection(
           `${example[0].split(":")[0]}://db.internal:5432/app\n`,
         ],
       };
+    },
+  };
+}
+
+/** A password given to a command-line tool, with samples around a generated password. */
+function cliPassword(opts: {
+  id: string;
+  description: string;
+  keywords: string[];
+  /** What the command line must hold (the flag), so a common keyword costs little. */
+  needs: string[];
+  regex: string;
+  flags?: string;
+  tp: (pw: string) => string[];
+  fp: string[];
+}): Rule {
+  return {
+    id: opts.id,
+    description: opts.description,
+    keywords: opts.keywords,
+    needs: opts.needs,
+    regex: new RegExp(opts.regex, opts.flags ?? ""),
+    validate: loose,
+    priority: 6,
+    samples: (g) => {
+      const pw = g.password(14);
+      return { tp: opts.tp(pw).map((text) => ({ text, secrets: [pw] })), fp: opts.fp };
     },
   };
 }
@@ -226,23 +279,62 @@ export const structureRules: Rule[] = [
   },
   {
     id: "base64-wrapped-blob",
-    description: "Random base64 wrapped at 64 or 76 columns (key bodies, encoded secrets)",
+    description:
+      "Base64 (wrapped at 64/76 columns, or one value per line) that decodes to a private key or to text holding a secret",
     keywords: [],
     multiline: true,
     regex: /(?!)/,
     priority: 1,
     samples: (g) => {
-      const a = b64Lines(g, 76, 4);
-      const b = b64Lines(g, 64, 3);
+      const env = wrapB64(
+        btoa(`# app\nDB_HOST=db.internal\nDB_PASSWORD=${g.password(18)}\nLOG_LEVEL=info\n`),
+        76,
+      );
+      const pem = wrapB64(
+        btoa(
+          `-----BEGIN OPENSSH PRIVATE KEY-----\n${
+            b64Lines(g, 70, 5, "b3BlbnNzaC1rZXktdjEAAAAA").join("\n")
+          }\n-----END OPENSSH PRIVATE KEY-----\n`,
+        ),
+        76,
+      );
+      const sa = wrapB64(
+        btoa(
+          `{\n  "type": "service_account",\n  "private_key_id": "${g.hex(40)}",\n` +
+            `  "private_key": "-----BEGIN PRIVATE KEY-----\\n${g.b64(64)}\\n${
+              g.b64(64)
+            }\\n-----END PRIVATE KEY-----\\n",\n  "client_email": "ci@p.iam.example.com"\n}\n`,
+        ),
+        64,
+      );
+      const der = wrapB64(g.b64Bytes(600, [0x30, 0x82, 0x02, 0x54, 0x02, 0x01, 0x00]), 76);
+      const one = btoa("ghp_" + g.crcToken());
+      const envFile = `APP_ENV=prod\nSTRIPE_SECRET_KEY=sk_live_${g.alnum(40)}\nPORT=8080\n`.repeat(
+        3,
+      );
       return {
         tp: [
-          { text: `$ base64 secret.bin\r\n${a.join("\r\n")}\r\n$ `, secrets: a },
-          { text: `$ openssl rand -base64 160\n${b.join("\n")}\n`, secrets: b },
+          { text: `$ base64 .env\r\n${env.join("\r\n")}\r\n$ `, secrets: env },
+          { text: `$ base64 < ~/.ssh/id_ed25519\n${pem.join("\n")}\n`, secrets: pem },
+          { text: `$ base64 -w 64 sa.json\n${sa.join("\n")}\n`, secrets: sa },
+          { text: `$ base64 key.der\r\n${der.join("\r\n")}\r\n`, secrets: der },
+          { text: `$ echo -n "$T" | base64\n${one}\n$ `, secrets: [one] },
+          { text: `$ base64 -w0 .env; echo\r\n${btoa(envFile)}\r\n`, secrets: [btoa(envFile)] },
         ],
         fp: [
+          `$ head -c 570 /dev/urandom | base64\n${wrapB64(g.b64Bytes(570), 76).join("\n")}\n`,
+          `$ openssl rand -base64 160\n${b64Lines(g, 64, 3).join("\n")}\n`,
+          `$ base64 logo.png\n${wrapB64(g.b64Bytes(400, PNG_HEADER), 76).join("\n")}\n`,
           `${g.hex(64)}  release.tar.gz\n${g.hex(64)}  release.zip\n`,
           "-----BEGIN CERTIFICATE-----\n" + b64Lines(g, 64, 3, "MIID").join("\n") +
           "\n-----END CERTIFICATE-----\n",
+          `$ echo -n 'hello world, this is fine' | base64\n${btoa("hello world, this is fine")}\n`,
+          `$ base64 -w0 pixel.png\n${g.b64Bytes(300, PNG_HEADER)}\n`,
+          `ConfigurationManagerFactoryImpl\n${g.hex(40).toUpperCase()}\n`,
+          `$ base64 notes.txt\n${
+            wrapB64(btoa("Remember to rotate the password every 90 days.\n".repeat(4)), 76)
+              .join("\n")
+          }\n`,
         ],
       };
     },
@@ -426,6 +518,7 @@ export const structureRules: Rule[] = [
     description:
       "Command-line flags carrying a secret (--password=..., --token ..., --client-secret ...)",
     keywords: ["pass", "secret", "token", "key", "pwd"],
+    needs: ["-"],
     regex:
       /(?:^|\s)--?(?<name>[A-Za-z][A-Za-z0-9_\-]*)(?:=|[ \t]+)(?:'(?<s>[^'\n]+)'|"(?<s2>[^"\n]+)"|(?<s3>[^\s'"\-][^\s'"]*))/,
     validate: (v, m) => {
@@ -454,6 +547,99 @@ export const structureRules: Rule[] = [
           "$ tool --token-file ~/.tok --password $PW\n",
           "$ git log --grep token\n",
         ],
+      };
+    },
+  },
+  cliPassword({
+    id: "ldap-bind-password",
+    description: "OpenLDAP tools' bind password (ldapsearch -w PASSWORD)",
+    keywords: ["ldap"],
+    needs: ["-w"],
+    regex: String.raw`\bldap[a-z]*\b[^\n|;&]*?\s-w\s+${ARG}`,
+    tp: (
+      pw,
+    ) => [`$ ldapsearch -x -D "cn=admin,dc=example,dc=org" -w ${pw} -b dc=example,dc=org\r\n`],
+    fp: ["$ ldapsearch -x -D cn=admin,dc=example,dc=org -W -b dc=example,dc=org\n"],
+  }),
+  cliPassword({
+    id: "archive-password",
+    description: "Archive passwords on the command line (zip -P, 7z -p, rar -p)",
+    // "7z " alone would also match log timestamps ("...:07Z INFO").
+    keywords: ["zip ", "7z a", "7z x", "7z e", "7za ", "7zr ", "rar "],
+    needs: ["-P", "-p"],
+    regex: String
+      .raw`\b(?:zip|unzip|zipcloak)\b[^\n|;&]*?\s-P\s+${ARG}|\b(?:7z|7za|7zr|rar|unrar)\b[^\n|;&]*?\s-p(?<s4>[^\s'"]+)`,
+    tp: (
+      pw,
+    ) => [`$ zip -P ${pw} secret.zip notes.txt\r\n`, `$ 7z a -p${pw} -mhe=on backup.7z dir/\r\n`],
+    fp: ["$ zip -r site.zip public/\n", "$ 7z x -p archive.7z\n"],
+  }),
+  cliPassword({
+    id: "openssl-enc-password",
+    description: "openssl enc -k PASSWORD",
+    keywords: ["openssl"],
+    needs: ["-k"],
+    regex: String.raw`\bopenssl\b[^\n|;&]*?\s-k\s+${ARG}`,
+    tp: (pw) => [`$ openssl enc -aes-256-cbc -salt -k ${pw} -in db.sql -out db.sql.enc\r\n`],
+    fp: ["$ openssl enc -aes-256-cbc -kfile key.txt -in a -out b\n"],
+  }),
+  cliPassword({
+    id: "sqlcmd-password",
+    description: "SQL Server tools' password (sqlcmd / bcp / osql -P PASSWORD)",
+    keywords: ["sqlcmd", "bcp ", "osql"],
+    needs: ["-P"],
+    regex: String.raw`\b(?:sqlcmd|bcp|osql)\b[^\n|;&]*?\s-P\s*${ARG}`,
+    tp: (pw) => [`$ sqlcmd -S db.internal -U sa -P '${pw}' -Q "SELECT 1"\r\n`],
+    fp: ['$ sqlcmd -S db.internal -E -Q "SELECT 1"\n'],
+  }),
+  cliPassword({
+    id: "rabbitmq-user-password",
+    description: "rabbitmqctl add_user / change_password USER PASSWORD",
+    keywords: ["rabbitmqctl"],
+    needs: ["add_user", "change_password"],
+    regex: String.raw`\brabbitmqctl\s+(?:add_user|change_password)\s+\S+\s+${ARG}`,
+    tp: (pw) => [`$ sudo rabbitmqctl add_user deploy ${pw}\r\n`],
+    fp: ["$ rabbitmqctl list_users\n"],
+  }),
+  cliPassword({
+    id: "chpasswd-password",
+    description: "user:password piped into chpasswd",
+    keywords: ["chpasswd"],
+    needs: ["|"],
+    regex: String
+      .raw`\b(?:echo|printf)\s+(?:-[a-zA-Z]+\s+)*(?:'[^':\n]+:(?<s>[^'\n]+)'|"[^":\n]+:(?<s2>[^"\n]+)"|[^\s:'"|]+:(?<s3>[^\s'"|]+))\s*\|\s*(?:sudo\s+)?chpasswd\b`,
+    tp: (pw) => [`$ echo 'deploy:${pw}' | sudo chpasswd\r\n`],
+    fp: ['$ echo "$USER:$PASS" | chpasswd\n'],
+  }),
+  cliPassword({
+    id: "redis-auth-command",
+    description: "AUTH [user] PASSWORD typed at a redis-cli prompt",
+    keywords: ["> auth", ">auth"],
+    needs: [">"],
+    regex: String.raw`:\d+(?:\[\d+\])?>\s*auth\s+(?:\S+\s+)?(?<s>\S+)\s*$`,
+    flags: "i",
+    tp: (pw) => [`127.0.0.1:6379> AUTH ${pw}\r\nOK\r\n`, `cache:6379[2]> auth default ${pw}\r\n`],
+    fp: ["127.0.0.1:6379> AUTH\n(error) ERR wrong number of arguments\n"],
+  }),
+  {
+    id: "sudo-stdin-password",
+    description: "A password echoed into sudo -S / --stdin (echo 'pw' | sudo -S ...)",
+    keywords: ["sudo -s", "sudo --stdin"],
+    regex: new RegExp(
+      String
+        .raw`\b(?:echo|printf)\s+(?:-[a-zA-Z]+\s+)*${ARG}\s*\|\s*sudo\s+(?:-[a-zA-Z]*S|--stdin)\b`,
+    ),
+    validate: (v) => loose(v.replace(/\\n$/, "")),
+    priority: 6,
+    samples: (g) => {
+      const a = g.password(14);
+      const b = g.password(12);
+      return {
+        tp: [
+          { text: `$ echo '${a}' | sudo -S apt-get update\r\n`, secrets: [a] },
+          { text: `$ printf "${b}\\n" | sudo --stdin systemctl restart nginx\r\n`, secrets: [b] },
+        ],
+        fp: ['$ echo "$PASSWORD" | sudo -S ls\n', "$ sudo -S ls < /dev/null\n"],
       };
     },
   },
@@ -632,13 +818,18 @@ export const structureRules: Rule[] = [
     id: "sql-password-clause",
     description: "SQL ... PASSWORD 'secret' (CREATE/ALTER ROLE, USER, LOGIN)",
     keywords: ["password"],
-    regex: /\b(?:ROLE|USER|LOGIN)\b[^\n;]*?\bPASSWORD\s*=?\s*(?:'(?<s>[^'\n]+)'|"(?<s2>[^"\n]+)")/i,
+    needs: ["'", '"'],
+    regex:
+      /\b(?:ROLE|USER|LOGIN)\b[^\n;]*?\bPASSWORD\s*=?\s*(?:'(?<s>[^'\n]+)'|"(?<s2>[^"\n]+)")|\bSET\s+PASSWORD\b[^\n;]*?=\s*(?:PASSWORD\s*\(\s*)?(?:'(?<s3>[^'\n]+)'|"(?<s4>[^"\n]+)")/i,
     validate: loose,
     priority: 6,
     samples: (g) => {
       const a = g.password(14);
       return {
-        tp: [{ text: `app=# ALTER ROLE app WITH LOGIN PASSWORD '${a}';\r\n`, secrets: [a] }],
+        tp: [
+          { text: `app=# ALTER ROLE app WITH LOGIN PASSWORD '${a}';\r\n`, secrets: [a] },
+          { text: `mysql> SET PASSWORD FOR 'app'@'%' = '${a}';\r\n`, secrets: [a] },
+        ],
         fp: ["ALTER ROLE app WITH LOGIN PASSWORD NULL;\n"],
       };
     },

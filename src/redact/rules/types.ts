@@ -22,6 +22,11 @@ export interface Rule {
    * This is both the prefilter that keeps benign output fast and the keyword context.
    */
   keywords: string[];
+  /**
+   * Literals of which the line must hold one (case-sensitive) before the regex is tried: a
+   * cheap shape check, e.g. "=" for assignments.
+   */
+  needs?: string[];
   /** Also run (without keywords) on the `lines` lines after a line matching `pattern`. */
   after?: { pattern: RegExp; lines: number };
   /** Handled by the line state machine (key blocks, wrapped base64, Kubernetes data). */
