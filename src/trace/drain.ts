@@ -1,9 +1,10 @@
 /**
  * After the recording ends, processes it started may live on (`nohup job &`). Their execs
  * still stop at the seccomp filter, and with nobody holding the listener they would fail with
- * ENOSYS. So the supervisor hands the listener to a detached drainer (`ddcoterm
- * __trace-launcher --drain`, listener on fd 3) that lets every exec continue, unrecorded,
- * until the last of them is gone.
+ * ENOSYS. So the recorder hands the listener to a detached drainer (`ddcoterm __trace-drain`,
+ * listener on fd 3) that lets every exec continue, unrecorded. The drainer carries the filter
+ * itself (the recorder that spawns it does), so the listener never tells it that the others are
+ * gone: it looks in /proc (survivors.ts) whenever it has been idle for a while.
  */
 import {
   cString,
@@ -16,8 +17,12 @@ import {
   POLLIN,
   pollOne,
   spawnLib,
+  waitLib,
 } from "./libc.ts";
-import { LAUNCHER_COMMAND } from "./protocol.ts";
+import { alive, type FilterMark, mayCarryFilter } from "./survivors.ts";
+
+/** The hidden subcommand that runs the drainer. */
+export const DRAIN_COMMAND = "__trace-drain";
 
 const NOTIF_RECV = 0xc0502100n;
 const NOTIF_SEND = 0xc0182101n;
@@ -27,9 +32,28 @@ const O_RDWR = 2;
 const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
 const POSIX_SPAWN_SETSID = 0x80;
+/** How long the drainer waits idle before it looks for processes still under the filter. */
+const CHECK_AFTER_MS = 1000;
 
-/** Spawns the drainer with `listener` as its fd 3; false when it could not be started. */
-export function spawnDrainer(listener: number, self: string[]): boolean {
+export interface DrainArgs extends FilterMark {
+  /** The recorder: it may start programs until it exits. */
+  recorder: number;
+}
+
+export function formatDrainArgs(args: DrainArgs): string[] {
+  return [`${args.lastPid}`, `${args.filters}`, `${args.recorder}`];
+}
+
+/**
+ * Spawns the drainer with `listener` as its fd 3; false when it could not be started. Its exec
+ * stops at the filter: whoever answers this session's notifications must keep answering until
+ * this resolves, so the spawn runs on a pool thread.
+ */
+export async function spawnDrainer(
+  listener: number,
+  self: string[],
+  args: DrainArgs,
+): Promise<boolean> {
   const c = spawnLib();
   const actions = new Uint8Array(256);
   const attr = new Uint8Array(512);
@@ -52,34 +76,49 @@ export function spawnDrainer(listener: number, self: string[]): boolean {
   );
   c.posix_spawnattr_setsigdefault(attr, allSignals);
   c.posix_spawnattr_setsigmask(attr, noSignals);
-  const argv = cStringArray([...self, LAUNCHER_COMMAND, "--drain"]);
+  const argv = cStringArray([...self, DRAIN_COMMAND, ...formatDrainArgs(args)]);
   const env = cStringArray(Object.entries(Deno.env.toObject()).map(([k, v]) => `${k}=${v}`));
   const pid = new Int32Array(1);
-  const rc = c.posix_spawn(
-    new Uint8Array(pid.buffer),
-    cString(self[0]),
-    actions,
-    attr,
-    argv.array,
-    env.array,
-  );
-  void argv.keep;
-  void env.keep;
-  void devNull;
-  return rc === 0;
+  try {
+    const rc = await waitLib().posix_spawn(
+      new Uint8Array(pid.buffer),
+      cString(self[0]),
+      actions,
+      attr,
+      argv.array,
+      env.array,
+    );
+    return rc === 0;
+  } finally {
+    void argv.keep;
+    void env.keep;
+    void devNull;
+    c.posix_spawn_file_actions_destroy(actions);
+    c.posix_spawnattr_destroy(attr);
+  }
 }
 
-/** The drainer's loop: continue every exec until no traced process is left. */
-export function runDrain(): never {
+/**
+ * The drainer's loop (`__trace-drain LASTPID FILTERS RECORDER`): continue every exec until the
+ * recorder has exited and no other process may carry the filter.
+ */
+export function runDrain(args: string[]): never {
+  const [lastPid, filters, recorder] = args.map(Number);
+  const mark = { lastPid, filters };
   const c = drainLib();
   const notification = new Uint8Array(80);
   const response = new Uint8Array(24);
   const view = new DataView(response.buffer);
   view.setUint32(20, FLAG_CONTINUE, true);
   while (true) {
-    const revents = pollOne(c.poll, DRAIN_FD, -1);
+    const revents = pollOne(c.poll, DRAIN_FD, CHECK_AFTER_MS);
     if (revents < 0 && errno() === EINTR) continue;
-    if (revents <= 0 || revents & (POLLHUP | POLLERR) || !(revents & POLLIN)) break;
+    if (revents < 0 || revents & (POLLHUP | POLLERR)) break;
+    if (revents === 0) {
+      if (!alive(recorder) && !mayCarryFilter(mark, [Deno.pid])) break;
+      continue;
+    }
+    if (!(revents & POLLIN)) break;
     notification.fill(0);
     if (c.ioctl(DRAIN_FD, NOTIF_RECV, notification) !== 0) continue;
     view.setBigUint64(0, new DataView(notification.buffer).getBigUint64(0, true), true);

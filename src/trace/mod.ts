@@ -2,11 +2,14 @@
  * process_info: every program started in a recorded session, as an event.
  *
  * Modes (`--process-info=`):
- * - `seccomp` (default): the launcher (`ddcoterm __trace-launcher`, spawned in place of the
- *   command) installs a seccomp filter that traps execve/execveat and hands its listener to a
- *   supervisor Worker, which reads each exec's path, argv and cwd while the caller waits.
- *   Sees every exec, however short. Sets no_new_privs for non-root users: sudo, su, passwd,
- *   pkexec cannot elevate in the session (a `setuid_blocked` notice says so once).
+ * - `seccomp` (default): right before spawning the command, the recorder puts itself (every
+ *   thread) under a seccomp filter that traps execve/execveat and keeps the listener; the
+ *   command inherits the filter, and each exec waits until the supervisor has read its path,
+ *   argv and cwd. Sees every exec, however short. Sets no_new_privs for non-root users: sudo,
+ *   su, passwd, pkexec cannot elevate in the session (a `setuid_blocked` notice says so once).
+ *   The supervisor runs on the recorder's event loop (its waits on a pool thread), or in a
+ *   Worker when the spawn blocks the main thread (Deno.Command). Processes that outlive the
+ *   session get a detached drainer (drain.ts) that keeps their execs working.
  * - `proc`: polls /proc every PROC_INTERVAL_MS for the session's descendants. Changes nothing
  *   in the session (sudo works); processes shorter than the interval can be missed.
  * - `ptrace`: not built; asking for it falls back to `proc` with a notice. ptrace cannot be
@@ -19,19 +22,21 @@
  *   fork, clone and exec instead of one notification per exec.
  * - `off`: nothing.
  *
- * Fallbacks, each said once through a notice: seccomp → proc when the rendezvous directory or
- * socket cannot be made, the launcher does not connect, the launcher's memory is unreadable
- * (ptrace restrictions), or seccomp is unavailable; seccomp → off (`nested`) when a recorder
- * already traces this session (EBUSY on the second listener).
+ * Fallbacks, each said once through a notice: seccomp → proc when seccomp is unavailable (or
+ * prctl refused) or the traced processes' memory would be unreadable (Yama ptrace_scope);
+ * seccomp → off (`nested`) when a recorder already traces this process (EBUSY on the second
+ * listener).
  *
  * @example
  * ```ts
- * const argv = tracedArgv("seccomp", ["bash", "-i"], selfCommand());
- * const pid = await spawnInPty(pty, argv[0], argv, env);
- * const trace = await startTracing("seccomp", pid, {
- *   onExec: (e) => recorder.event("process", { ...e, argv: redact(e.argv) }),
+ * const prep = prepareTracing("seccomp"); // when recording starts
+ * // ... set up the session ...
+ * prep.beforeSpawn(); // synchronously, right before the spawn
+ * const pid = await spawnInPty(pty, file, argv, env);
+ * const trace = prep.start(pid, {
+ *   onExec: (e) => recorder.event("exec", { ...e, argv: redact(e.argv) }),
  *   onNotice: (n) => say(n.message),
- * });
+ * }, { self: selfCommand() });
  * const status = await waitForExit(pid);
  * await trace.stop(status);
  * ```
@@ -45,8 +50,13 @@ export type {
   TraceNoticeKind,
 } from "./types.ts";
 export { MAX_ARGV_BYTES, MAX_ARGV_COUNT, TRACE_MODES, TRUNCATION_MARKER } from "./types.ts";
-export { type StartOptions, startTracing, tracedArgv, type TraceSession } from "./supervisor.ts";
-export { runLauncher } from "./launcher.ts";
-export { LAUNCHER_COMMAND } from "./protocol.ts";
+export {
+  prepareTracing,
+  type SpawnOptions,
+  type StartOptions,
+  type TracePrep,
+  type TraceSession,
+} from "./supervisor.ts";
+export { DRAIN_COMMAND } from "./drain.ts";
 export { PROC_INTERVAL_MS } from "./proc_supervisor.ts";
 export { selfCommand } from "./self.ts";

@@ -1,7 +1,9 @@
 /**
- * The seccomp notification loop, run in a dedicated Worker with blocking libc calls: the
- * traced process waits in execve for each answer, so the answer must not queue behind the
- * terminal proxy (PLATFORM-NOTES: +0.19 ms per exec here, +0.31 ms on the main loop).
+ * The seccomp notification loop. In a pty session it runs on the recorder's main thread: the
+ * wait (poll) on a libc pool thread, the rest synchronously between two turns of the event
+ * loop. A Worker answers a little faster, but creating one blocks the creating thread for about
+ * 15 ms here, which every traced session would pay at start-up; it is used only when the spawn
+ * itself blocks the main thread (Deno.Command), which would otherwise wait for its own answer.
  *
  * For each notification: read path and argv from the caller's memory, cwd and ids from /proc,
  * check the notification is still valid (the pid could have died and been reused while we
@@ -10,7 +12,17 @@
  */
 import { findExecSyscall } from "./bpf.ts";
 import { canExecute, fileFacts, wouldElevate } from "./executable.ts";
-import { EINTR, errno, POLLERR, POLLHUP, POLLIN, POLLNVAL, supervisorLib } from "./libc.ts";
+import {
+  EINTR,
+  errno,
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  POLLNVAL,
+  pollOne,
+  supervisorLib,
+  waitLib,
+} from "./libc.ts";
 import { RemoteMemory } from "./memory.ts";
 import type { TraceOutput } from "./output.ts";
 import { exitStatus, type PidInfo, pidInfo } from "./pidfd.ts";
@@ -24,65 +36,99 @@ const FLAG_CONTINUE = 1;
 const AT_FDCWD = -100;
 const AT_EMPTY_PATH = 0x1000;
 
-/** Events are sent to the recorder at most this often: each message wakes its thread. */
-const FLUSH_INTERVAL_MS = 10;
-
 export interface SeccompLoopOptions {
   listener: number;
   session: SessionFacts;
   /** Readable when the recorder asks the loop to end. */
   stopFd: number;
   out: TraceOutput;
+  /** Events wait at most this long before they are sent (0: at every wake-up). */
+  flushIntervalMs?: number;
 }
 
 /** Why the loop ended: every traced process is gone, or the recorder asked. */
 export type LoopEnd = "finished" | "stopped";
 
-export function superviseSeccomp(options: SeccompLoopOptions): LoopEnd {
-  const c = supervisorLib();
-  const { listener, stopFd, out } = options;
-  const handler = new NotificationHandler(listener, out, options.session);
-  const exits = new ExitWatch(out);
-  let listenerGone = false;
-  let unflushed = false;
-  let flushAt = 0;
-  while (true) {
-    const fds = exits.pollSet(listenerGone ? -1 : listener, stopFd);
-    const timeout = unflushed ? Math.max(0, Math.ceil(flushAt - performance.now())) : -1;
-    const rc = c.poll(fds, BigInt(fds.length / 8), timeout);
-    if (rc < 0 && errno() !== EINTR) {
-      throw new Error(`Cannot wait for exec notifications: errno ${errno()}`);
+/** The loop; `recording` false lets execs through unrecorded (while a session winds down). */
+export class SeccompLoop {
+  recording = true;
+  #handler: NotificationHandler;
+  #exits: ExitWatch;
+  #listenerGone = false;
+  #flushAt = Infinity;
+
+  constructor(readonly options: SeccompLoopOptions) {
+    this.#handler = new NotificationHandler(options.listener, options.out, options.session);
+    this.#exits = new ExitWatch(options.out);
+  }
+
+  /** Answers notifications until the stop fd is readable or every traced process is gone. */
+  async run(): Promise<LoopEnd> {
+    while (true) {
+      const fds = this.#pollSet();
+      const end = this.#after(await waitLib().poll(fds, BigInt(fds.length / 8), -1), fds);
+      if (end) return end;
     }
-    if (rc > 0) {
-      const view = new DataView(fds.buffer);
-      const revents = (i: number) => view.getInt16(i * 8 + 6, true);
-      if (revents(1) & (POLLIN | POLLHUP)) {
-        out.flush();
-        return "stopped";
+  }
+
+  /** The same with blocking waits, for a Worker (when the spawn blocks the main thread). */
+  runBlocking(): LoopEnd {
+    while (true) {
+      const fds = this.#pollSet();
+      const timeout = this.#flushAt === Infinity
+        ? -1
+        : Math.max(0, Math.ceil(this.#flushAt - performance.now()));
+      const rc = supervisorLib().poll(fds, BigInt(fds.length / 8), timeout);
+      if (rc < 0 && errno() !== EINTR) {
+        throw new Error(`Cannot wait for exec notifications: errno ${errno()}`);
       }
-      if (revents(0) & POLLIN) {
-        const exec = handler.handle();
-        if (exec) exits.watch(exec.pid, exec.pidfd);
-      } else if (revents(0) & (POLLHUP | POLLERR | POLLNVAL)) {
-        // Every process under the filter has been reaped.
-        listenerGone = true;
-      }
-      for (let i = 2; i < fds.length / 8; i++) {
-        if (revents(i) & POLLIN) exits.ended(view.getInt32(i * 8, true));
-      }
+      const end = this.#after(rc, fds);
+      if (end) return end;
     }
-    if (!unflushed && out.pending > 0) {
-      unflushed = true;
-      flushAt = performance.now() + FLUSH_INTERVAL_MS;
+  }
+
+  #pollSet(): Uint8Array {
+    return this.#exits.pollSet(
+      this.#listenerGone ? -1 : this.options.listener,
+      this.options.stopFd,
+    );
+  }
+
+  #after(rc: number, fds: Uint8Array): LoopEnd | undefined {
+    // rc < 0: EINTR (a pool thread's errno is out of reach; a bad set would fail again at once).
+    if (rc <= 0) return this.#flush(false);
+    const view = new DataView(fds.buffer);
+    const revents = (i: number) => view.getInt16(i * 8 + 6, true);
+    if (revents(0) & POLLIN) this.#answerAll();
+    else if (revents(0) & (POLLHUP | POLLERR | POLLNVAL)) this.#listenerGone = true;
+    for (let i = 2; i < fds.length / 8; i++) {
+      if (revents(i) & POLLIN) this.#exits.ended(view.getInt32(i * 8, true));
     }
-    if (unflushed && (performance.now() >= flushAt || listenerGone)) {
+    const stopped = (revents(1) & (POLLIN | POLLHUP)) !== 0;
+    const finished = this.#listenerGone && this.#exits.size === 0;
+    this.#flush(stopped || finished);
+    return stopped ? "stopped" : finished ? "finished" : undefined;
+  }
+
+  /** Sends events now or schedules it: each message to another thread wakes that thread. */
+  #flush(now: boolean): undefined {
+    const { out, flushIntervalMs = 0 } = this.options;
+    if (out.pending === 0) return;
+    if (now || flushIntervalMs === 0 || performance.now() >= this.#flushAt) {
       out.flush();
-      unflushed = false;
-    }
-    if (listenerGone && exits.size === 0) {
-      out.flush();
-      return "finished";
-    }
+      this.#flushAt = Infinity;
+    } else if (this.#flushAt === Infinity) this.#flushAt = performance.now() + flushIntervalMs;
+  }
+
+  /** Every notification waiting now: one wake-up serves a burst of execs. */
+  #answerAll(): void {
+    const { listener } = this.options;
+    let revents;
+    do {
+      const exec = this.#handler.handle(this.recording);
+      if (exec) this.#exits.watch(exec.pid, exec.pidfd);
+      revents = pollOne(supervisorLib().poll, listener, 0);
+    } while (revents > 0 && revents & POLLIN);
   }
 }
 
@@ -169,7 +215,7 @@ class NotificationHandler {
    * Everything an exec replaces (memory) or a running program could change at once (cwd, fd
    * table) is read while the caller waits; the file check comes after the answer.
    */
-  handle(): { pid: number; pidfd: number } | null {
+  handle(record = true): { pid: number; pidfd: number } | null {
     const c = supervisorLib();
     this.#notification.fill(0);
     // ENOENT: the caller died before we took it. Nothing to answer.
@@ -177,7 +223,7 @@ class NotificationHandler {
     const id = this.#view.getBigUint64(0, true);
     let seen: Seen | null = null;
     try {
-      seen = this.#read();
+      if (record) seen = this.#read();
     } catch {
       // Whatever went wrong reading, the caller must get its answer.
     }
@@ -301,10 +347,10 @@ function identify(tid: number): { ids: PidInfo; pidfd: number } | null {
   return status ? { ids: status, pidfd: -1 } : null;
 }
 
-/** What holds for the whole traced session, read once from the launcher. */
+/** What holds for the whole traced session. */
 export interface SessionFacts {
   euid: number;
   groups: number[];
-  /** Set by the launcher and inherited by everything in the session. */
+  /** Set with the filter and inherited by everything in the session. */
   noNewPrivs: boolean;
 }

@@ -1,14 +1,23 @@
 /**
- * The recorder's side: what to spawn (tracedArgv) and the Worker that supervises it
- * (startTracing). Events reach the handlers from Worker messages, so the recorder's loop
- * never waits on a traced process.
+ * The recorder's side: prepareTracing() when recording starts, beforeSpawn() right before the
+ * command is spawned (seccomp: the filter goes on this process, see install.ts), start() with
+ * the command's pid, stop() when it has ended.
  */
 import { workerModuleUrl } from "../core/worker_url.ts";
-import { cString, O_CLOEXEC, rendezvousLib } from "./libc.ts";
-import type { TraceMessage } from "./output.ts";
-import { formatLauncherArgs, LAUNCHER_COMMAND } from "./protocol.ts";
-import { listenForLauncher, runtimeDir, socketPrefix } from "./rendezvous.ts";
-import type { ExitEvent, TraceHandlers, TraceMode, TraceNotice } from "./types.ts";
+import { cString, EBUSY, O_CLOEXEC, supervisorLib } from "./libc.ts";
+import { installFilter } from "./install.ts";
+import { spawnDrainer } from "./drain.ts";
+import { batchingOutput, type TraceMessage } from "./output.ts";
+import { readStatus } from "./procfs.ts";
+import { type LoopEnd, SeccompLoop, type SessionFacts } from "./seccomp_supervisor.ts";
+import { filterCount, type FilterMark, lastPid, mayCarryFilter } from "./survivors.ts";
+import {
+  type ExitEvent,
+  type TraceHandlers,
+  type TraceMode,
+  type TraceNotice,
+  wallClock,
+} from "./types.ts";
 import type { WorkerMessage, WorkerStart } from "./trace_worker.ts";
 
 /**
@@ -20,45 +29,33 @@ const PTRACE_FALLBACK: TraceNotice = {
     "process_info: ptrace mode is not available (the recorder's own waitpid would take the traced shell's stops); falling back to --process-info=proc",
 };
 
-/** How long stop() waits for the Worker to send its last events. */
+const NESTED: TraceNotice = {
+  kind: "nested",
+  message:
+    "process_info: this session runs inside another traced session (seccomp listener busy); recording without process_info",
+};
+
+const ERRNO_NAMES: Record<number, string> = {
+  1: "EPERM",
+  3: "ESRCH",
+  13: "EACCES",
+  14: "EFAULT",
+  16: "EBUSY",
+  22: "EINVAL",
+  38: "ENOSYS",
+  95: "EOPNOTSUPP",
+};
+
+/** How long stop() waits for a supervisor Worker to send its last events. */
 const STOP_TIMEOUT_MS = 2000;
 
-/**
- * argv to spawn in place of `target`: the launcher for seccomp, the command itself otherwise.
- * Also starts the supervisor Worker, so that its start-up overlaps the launcher's (it ends by
- * itself after 15 s if startTracing never comes).
- */
-/**
- * argv to spawn in place of `target`. With `exec`, the launcher runs that file (already
- * resolved by the caller, e.g. the real program behind a shim) with `target` as its argv.
- */
-export function tracedArgv(
-  mode: TraceMode,
-  target: string[],
-  self: string[],
-  exec?: string,
-): string[] {
-  if (mode !== "off") prewarmed ??= createWorker();
-  if (mode !== "seccomp") return target;
-  const dir = runtimeDir();
-  // Without a rendezvous the launcher would only cost start-up: run the command directly and
-  // let startTracing say why and fall back.
-  if ("error" in dir) return target;
-  return [
-    ...self,
-    LAUNCHER_COMMAND,
-    ...formatLauncherArgs({ socket: socketPrefix(dir.dir), exec, target }),
-  ];
-}
-
-export interface TraceSession {
-  /** The mode in effect after fallbacks. */
-  mode: TraceMode;
+export interface SpawnOptions {
   /**
-   * Ends tracing after the last events are delivered. `topExit` is the top command's status as
-   * the recorder's waitpid saw it: its exit event then always carries it.
+   * The spawn blocks this thread until the command's exec has been answered (Deno.Command):
+   * a Worker answers instead of this thread's event loop. Not needed for a spawn that awaits
+   * (src/pty's spawnInPty runs on a pool thread).
    */
-  stop(topExit?: { code?: number; signal?: number }): Promise<void>;
+  blocking?: boolean;
 }
 
 export interface StartOptions {
@@ -71,109 +68,263 @@ export interface StartOptions {
   self?: string[];
 }
 
-export function startTracing(
-  mode: TraceMode,
-  launcherPid: number,
-  handlers: TraceHandlers,
-  options: StartOptions = {},
-): Promise<TraceSession> {
-  const said = new Set<string>();
-  const notice = (n: TraceNotice) => {
-    if (said.has(n.kind)) return;
-    said.add(n.kind);
-    handlers.onNotice(n);
-  };
-  if (mode === "off") return Promise.resolve({ mode: "off", stop: () => Promise.resolve() });
-  let effective: "seccomp" | "proc" = mode === "seccomp" ? "seccomp" : "proc";
-  if (mode === "ptrace") notice(PTRACE_FALLBACK);
-  let listen: { fd: number; path: string } | undefined;
-  if (effective === "seccomp") {
-    // Synchronously, before any await: the launcher is already starting and will connect.
-    const dir = runtimeDir();
-    const result = "error" in dir ? dir : listenForLauncher(dir.dir, launcherPid);
-    if ("error" in result) {
-      notice({
-        kind: "fallback",
-        message: `process_info: ${result.error}; falling back to --process-info=proc`,
-      });
-      effective = "proc";
-    } else listen = result;
-  }
-  return new WorkerTrace(handlers, notice, launcherPid).start({
-    mode: effective,
-    launcherPid,
-    listenFd: listen?.fd ?? -1,
-    socketPath: listen?.path ?? "",
-    stopFd: -1,
-    intervalMs: options.intervalMs,
-    self: options.self,
-  });
+export interface TraceSession {
+  /** The mode in effect after fallbacks. */
+  mode: TraceMode;
+  /**
+   * Ends tracing after the last events are delivered. `topExit` is the top command's status as
+   * the recorder's waitpid saw it: its exit event then always carries it. In seccomp mode this
+   * process stays under the filter: programs it starts afterwards are let through by the
+   * drainer when one was needed, else their exec fails (ENOSYS). Start nothing after stop().
+   */
+  stop(topExit?: { code?: number; signal?: number }): Promise<void>;
 }
 
-/** The Worker, started by tracedArgv so that its start-up overlaps the launcher's. */
-let prewarmed: Worker | undefined;
-
-function createWorker(): Worker {
-  return new Worker(workerModuleUrl(import.meta.url, "trace_worker"), { type: "module" });
+export interface TracePrep {
+  /** The mode asked for. */
+  readonly requested: TraceMode;
+  /**
+   * seccomp: installs the filter on this process, synchronously; call it right before the
+   * spawn (after it, every program this process starts is traced). Other modes: nothing.
+   */
+  beforeSpawn(options?: SpawnOptions): void;
+  /** Observes the command spawned after beforeSpawn(); notices so far reach `handlers` now. */
+  start(pid: number, handlers: TraceHandlers, options?: StartOptions): TraceSession;
+  /** The spawn failed: lets go of the filter's listener (later execs here fail, ENOSYS). */
+  cancel(): void;
 }
 
-class WorkerTrace {
-  #worker: Worker | undefined;
-  #stopPipe = new Int32Array([-1, -1]);
+/** Call when recording starts: cheap, checks only what can be known before the spawn. */
+export function prepareTracing(mode: TraceMode): TracePrep {
+  return new Prep(mode);
+}
+
+type Effective = "seccomp" | "proc" | "off";
+
+class Prep implements TracePrep {
+  #effective: Effective;
+  #notices: TraceNotice[] = [];
+  #installed = false;
   #listener = -1;
-  #listenFd = -1;
-  #socketPath = "";
-  #done = Promise.withResolvers<void>();
-  #finished = false;
+  #mark: FilterMark = { lastPid: 0, filters: 0 };
+  #stopPipe = new Int32Array([-1, -1]);
+  #loop: SeccompLoop | undefined;
+  #loopEnd: Promise<LoopEnd | "failed"> | undefined;
+  #worker: Worker | undefined;
+  #workerDone = Promise.withResolvers<void>();
+  #early: TraceMessage[] = [];
+  #deliver: ((batch: TraceMessage[]) => void) | undefined;
+
+  constructor(readonly requested: TraceMode) {
+    this.#effective = requested === "seccomp" ? "seccomp" : requested === "off" ? "off" : "proc";
+    if (requested === "ptrace") this.#notices.push(PTRACE_FALLBACK);
+    if (this.#effective === "seccomp") {
+      const why = memoryUnreadable();
+      if (why) this.#fallback(why);
+    }
+  }
+
+  #fallback(reason: string): void {
+    this.#notices.push({
+      kind: "fallback",
+      message: `process_info: ${reason}; falling back to --process-info=proc`,
+    });
+    this.#effective = "proc";
+  }
+
+  beforeSpawn(options: SpawnOptions = {}): void {
+    if (this.#effective !== "seccomp" || this.#installed) return;
+    this.#installed = true;
+    const before = lastPid();
+    const result = installFilter();
+    if ("errno" in result) {
+      if (result.errno === EBUSY) {
+        this.#notices.push(NESTED);
+        this.#effective = "off";
+      } else {
+        const name = ERRNO_NAMES[result.errno] ?? result.errno;
+        this.#fallback(`seccomp exec tracing is unavailable (${name})`);
+      }
+      return;
+    }
+    this.#listener = result.listener;
+    this.#mark = { lastPid: before, filters: filterCount("self") };
+    const c = supervisorLib();
+    if (c.pipe2(new Uint8Array(this.#stopPipe.buffer), O_CLOEXEC) !== 0) {
+      // Nobody could be told to stop: let execs fail (ENOSYS) rather than wait forever.
+      c.close(this.#listener);
+      this.#listener = -1;
+      this.#effective = "off";
+      this.#notices.push({
+        kind: "unavailable",
+        message: "process_info: cannot create a pipe for the trace supervisor",
+      });
+      return;
+    }
+    const self = readStatus(Deno.pid);
+    const session: SessionFacts = {
+      euid: self?.euid ?? -1,
+      groups: self?.groups ?? [],
+      noNewPrivs: result.noNewPrivs,
+    };
+    // Answering starts now: the command's first exec waits for it.
+    if (options.blocking) {
+      this.#startWorker({
+        mode: "seccomp",
+        listener: this.#listener,
+        stopFd: this.#stopPipe[0],
+        session,
+      });
+      return;
+    }
+    const out = batchingOutput((batch) => this.#receive(batch));
+    this.#loop = new SeccompLoop({
+      listener: this.#listener,
+      stopFd: this.#stopPipe[0],
+      session,
+      out,
+    });
+    this.#loopEnd = this.#loop.run().catch((error) => {
+      this.#failed(error);
+      return "failed" as const;
+    });
+  }
+
+  #startWorker(start: WorkerStart): void {
+    const worker = new Worker(workerModuleUrl(import.meta.url, "trace_worker"), {
+      type: "module",
+    });
+    this.#worker = worker;
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      const message = event.data;
+      if (message.type === "batch") this.#receive(message.batch);
+      else {
+        if (message.type === "failed") this.#failed(message.message);
+        this.#workerDone.resolve();
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.#failed(event.message);
+      this.#workerDone.resolve();
+    };
+    worker.postMessage(start);
+  }
+
+  /**
+   * Nobody answers any more: closing the listener makes the session's execs fail (ENOSYS)
+   * instead of waiting forever.
+   */
+  #failed(error: unknown): void {
+    this.#receive([{ type: "notice", notice: stopped(error) }]);
+    if (this.#listener >= 0) supervisorLib().close(this.#listener);
+    this.#listener = -1;
+  }
+
+  #receive(batch: TraceMessage[]): void {
+    if (this.#deliver) this.#deliver(batch);
+    else this.#early.push(...batch);
+  }
+
+  start(pid: number, handlers: TraceHandlers, options: StartOptions = {}): TraceSession {
+    const said = new Set<string>();
+    const notice = (n: TraceNotice) => {
+      if (said.has(n.kind)) return;
+      said.add(n.kind);
+      handlers.onNotice(n);
+    };
+    for (const n of this.#notices) notice(n);
+    const trace = new Trace(this, pid, handlers, notice, options);
+    this.#deliver = (batch) => trace.deliver(batch);
+    const early = this.#early;
+    this.#early = [];
+    trace.deliver(early);
+    if (this.#effective === "proc") {
+      supervisorLib().pipe2(new Uint8Array(this.#stopPipe.buffer), O_CLOEXEC);
+      this.#startWorker({
+        mode: "proc",
+        root: pid,
+        stopFd: this.#stopPipe[0],
+        intervalMs: options.intervalMs,
+      });
+    }
+    return { mode: this.#effective, stop: (topExit) => trace.stop(topExit) };
+  }
+
+  cancel(): void {
+    void this.finish(undefined);
+  }
+
+  /**
+   * Ends supervision. seccomp: if processes may still be under the filter, a drainer takes the
+   * listener first (its own exec is answered here, so this runs while the loop still does).
+   */
+  async finish(self: string[] | undefined): Promise<void> {
+    const c = supervisorLib();
+    if (this.#loop) this.#loop.recording = false;
+    if (this.#listener >= 0 && self && mayCarryFilter(this.#mark, [Deno.pid])) {
+      await spawnDrainer(this.#listener, self, { ...this.#mark, recorder: Deno.pid });
+    }
+    if (this.#stopPipe[1] >= 0) c.write(this.#stopPipe[1], cString("x"), 1n);
+    if (this.#loopEnd) await this.#loopEnd;
+    if (this.#worker) {
+      const timer = setTimeout(() => this.#workerDone.resolve(), STOP_TIMEOUT_MS);
+      await this.#workerDone.promise;
+      clearTimeout(timer);
+      this.#worker.terminate();
+    }
+    for (const fd of [this.#listener, ...this.#stopPipe]) if (fd >= 0) c.close(fd);
+    this.#listener = -1;
+    this.#stopPipe.fill(-1);
+    this.#loopEnd = undefined;
+    this.#worker = undefined;
+  }
+}
+
+function stopped(error: unknown): TraceNotice {
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: "unavailable", message: `process_info: tracing stopped: ${message}` };
+}
+
+/**
+ * Why the traced processes' memory will be unreadable, if it will: Yama ptrace_scope 2 allows
+ * it only with CAP_SYS_PTRACE (root), 3 never.
+ */
+function memoryUnreadable(): string | undefined {
+  let scope: number;
+  try {
+    scope = Number(Deno.readTextFileSync("/proc/sys/kernel/yama/ptrace_scope").trim());
+  } catch {
+    return undefined;
+  }
+  if (scope >= 3 || (scope === 2 && Deno.uid() !== 0)) {
+    return `cannot read process memory (Yama ptrace_scope is ${scope})`;
+  }
+  return undefined;
+}
+
+class Trace {
+  /** When stop() was called: later execs are the drainer's own, or come after the session. */
+  #cutoff = Infinity;
+  #stopped: Promise<void> | undefined;
   /** The top command's end, held until its status is known. */
   #topExit: ExitEvent | undefined;
   #topReported = false;
 
   constructor(
+    readonly prep: Prep,
+    readonly topPid: number,
     readonly handlers: TraceHandlers,
     readonly notice: (n: TraceNotice) => void,
-    readonly topPid: number,
+    readonly options: StartOptions,
   ) {}
 
-  start(config: WorkerStart): Promise<TraceSession> {
-    this.#listenFd = config.listenFd;
-    this.#socketPath = config.socketPath;
-    const c = rendezvousLib();
-    if (c.pipe2(new Uint8Array(this.#stopPipe.buffer), O_CLOEXEC) !== 0) {
-      throw new Error("Cannot create a pipe for the trace supervisor");
-    }
-    const ready = Promise.withResolvers<TraceSession>();
-    const worker = prewarmed ?? createWorker();
-    prewarmed = undefined;
-    this.#worker = worker;
-    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
-      const message = event.data;
-      if (message.type === "mode") {
-        ready.resolve({ mode: message.mode, stop: (topExit) => this.stop(topExit) });
-      } else if (message.type === "listener") this.#listener = message.fd;
-      else if (message.type === "accepted") this.#closeRendezvous();
-      else if (message.type === "batch") this.#deliver(message.batch);
-      else if (message.type === "failed") this.#fail(message.message);
-      else this.#finish();
-      if (message.type === "failed" || message.type === "done") {
-        ready.resolve({ mode: "off", stop: (topExit) => this.stop(topExit) });
-      }
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      this.#fail(event.message);
-      ready.resolve({ mode: "off", stop: (topExit) => this.stop(topExit) });
-    };
-    worker.postMessage({ ...config, stopFd: this.#stopPipe[0] });
-    return ready.promise;
-  }
-
-  #deliver(batch: TraceMessage[]): void {
+  deliver(batch: TraceMessage[]): void {
     for (const message of batch) {
       try {
-        if (message.type === "exec") this.handlers.onExec(message.event);
-        else if (message.type === "notice") this.notice(message.notice);
-        else this.#exit(message.event);
+        if (message.type === "notice") this.notice(message.notice);
+        else if (message.type === "exit") this.#exit(message.event);
+        else if (message.event.time < this.#cutoff) this.handlers.onExec(message.event);
       } catch {
         // A failing handler must not stop the others or the trace.
       }
@@ -191,46 +342,18 @@ class WorkerTrace {
     this.handlers.onExit?.(event);
   }
 
-  /** Closing it also tells a launcher still waiting that nobody will answer. */
-  #closeRendezvous(): void {
-    if (this.#listenFd < 0) return;
-    rendezvousLib().close(this.#listenFd);
-    rendezvousLib().unlink(cString(this.#socketPath));
-    this.#listenFd = -1;
+  stop(topExit?: { code?: number; signal?: number }): Promise<void> {
+    this.#stopped ??= this.#stop(topExit);
+    return this.#stopped;
   }
 
-  #fail(message: string): void {
-    this.notice({ kind: "unavailable", message: `process_info: tracing stopped: ${message}` });
-    // A listener nobody answers would hold every later exec of the session: close it, so they
-    // fail instead of hanging.
-    if (this.#listener >= 0) rendezvousLib().close(this.#listener);
-    this.#listener = -1;
-    this.#closeRendezvous();
-    this.#finish();
-  }
-
-  #finish(): void {
-    if (this.#finished) return;
-    this.#finished = true;
-    this.#worker?.terminate();
-    this.#closeRendezvous();
-    const c = rendezvousLib();
-    for (const fd of this.#stopPipe) if (fd >= 0) c.close(fd);
-    this.#stopPipe.fill(-1);
-    this.#done.resolve();
-  }
-
-  async stop(topExit?: { code?: number; signal?: number }): Promise<void> {
-    if (!this.#finished) {
-      rendezvousLib().write(this.#stopPipe[1], cString("x"), 1n);
-      const timer = setTimeout(() => this.#finish(), STOP_TIMEOUT_MS);
-      await this.#done.promise;
-      clearTimeout(timer);
-    }
+  async #stop(topExit?: { code?: number; signal?: number }): Promise<void> {
+    this.#cutoff = wallClock();
+    await this.prep.finish(this.options.self);
     if (!this.#topReported && (topExit || this.#topExit)) {
       this.#topReported = true;
       this.handlers.onExit?.({
-        time: this.#topExit?.time ?? performance.timeOrigin + performance.now(),
+        time: this.#topExit?.time ?? wallClock(),
         pid: this.topPid,
         ...(topExit ?? {}),
       });

@@ -32,11 +32,14 @@ function parse(stdout: string): Omit<DriverRun, "stderr" | "code"> {
   return run;
 }
 
-/** Runs the test driver (a minimal recorder) as `prefix` says: directly, or as another user. */
+/**
+ * Runs the test driver (a minimal recorder) as `prefix` says: directly, or as another user. The
+ * command runs in a pty as in a terminal session, or through Deno.Command with `pipe`.
+ */
 async function trace(
   mode: string,
   command: string[],
-  options: { cwd?: string; prefix?: string[]; env?: Record<string, string> } = {},
+  options: { cwd?: string; prefix?: string[]; env?: Record<string, string>; pipe?: boolean } = {},
 ): Promise<DriverRun> {
   const argv = [
     ...(options.prefix ?? []),
@@ -46,6 +49,7 @@ async function trace(
     "--no-check",
     driver,
     mode,
+    ...(options.pipe ? [] : ["--pty"]),
     "--",
     ...command,
   ];
@@ -136,10 +140,27 @@ Deno.test("seccomp tracing cuts a very long argv and marks it", async () => {
   assert(long.argv.join(" ").length <= 70 * 1024);
 });
 
+Deno.test("seccomp tracing of a command spawned by Deno.Command sees the command and its children", async () => {
+  const run = await trace("seccomp", ["bash", "-c", "/bin/true; /bin/echo x | cat; exit 4"], {
+    pipe: true,
+  });
+  assertEquals(run.mode, "seccomp");
+  assertEquals(run.notices, []);
+  assertEquals(
+    run.execs.map((e) => e.argv.join(" ")).slice(1).sort(),
+    ["/bin/echo x", "/bin/true", "cat"],
+  );
+  const top = run.execs.find((e) => e.pid === run.top)!;
+  assertMatch(top.path, /\/bash$/);
+  assertEquals(top.argv.slice(1), ["-c", "/bin/true; /bin/echo x | cat; exit 4"]);
+  assertEquals(run.exits.find((e) => e.pid === run.top)?.code, 4);
+  assertEquals(run.code, 4);
+});
+
 Deno.test("a recorder inside a traced session continues untraced and says so once", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ddcoterm-trace-" });
   try {
-    const inner = [Deno.execPath(), "run", "-A", "--no-check", driver, "seccomp", "--"];
+    const inner = [Deno.execPath(), "run", "-A", "--no-check", driver, "seccomp", "--pty", "--"];
     const script = `${inner.join(" ")} bash -c '/bin/true; /bin/true; exit 0' > inner.jsonl`;
     const outer = await trace("seccomp", ["bash", "-c", script], { cwd: dir });
     // The outer trace still sees what the inner session runs.
@@ -153,24 +174,71 @@ Deno.test("a recorder inside a traced session continues untraced and says so onc
   }
 });
 
-Deno.test("processes that outlive the recording can still run programs", async () => {
+Deno.test("processes that outlive the recording can still run programs, and the drainer then ends", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ddcoterm-trace-" });
   try {
     const run = await trace("seccomp", [
       "bash",
       "-c",
-      "(sleep 0.3; /bin/true && /bin/touch after) 2>/dev/null & exit 0",
-    ], { cwd: dir });
+      "(sleep 0.5; /bin/true && /bin/touch after) 2>/dev/null & exit 0",
+    ], { cwd: dir, pipe: true });
     assertEquals(run.mode, "seccomp");
-    const deadline = Date.now() + 3000;
-    while (!(await exists(`${dir}/after`)) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    assert(await exists(`${dir}/after`), "the background job could not exec after the session");
+    const recorder = run.execs.find((e) => e.pid === run.top)!.ppid;
+    assertEquals(drainers(recorder).length, 1);
+    assert(
+      await waitFor(() => exists(`${dir}/after`), 3000),
+      "the background job could not exec after the session",
+    );
+    assert(await waitFor(() => drainers(recorder).length === 0, 4000), "the drainer lingers");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a nohup job outlives a pty session and still runs programs", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ddcoterm-trace-" });
+  try {
+    const job = "sleep 0.3; /bin/touch after";
+    // The pause lets nohup ignore SIGHUP before the session leader's exit sends it.
+    const command = `nohup sh -c '${job}' >/dev/null 2>&1 & sleep 0.1`;
+    const run = await trace("seccomp", ["bash", "-c", command], { cwd: dir });
+    assertEquals(run.mode, "seccomp");
+    assert(await waitFor(() => exists(`${dir}/after`), 3000), "the nohup job could not exec");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a session whose processes have all ended starts no drainer", async () => {
+  const run = await trace("seccomp", ["bash", "-c", "/bin/true"]);
+  assertEquals(drainers(run.execs[0].ppid), []);
+});
+
+/** Drainers (`__trace-drain … RECORDER`) started by the recorder with that pid. */
+function drainers(recorder: number): number[] {
+  const found: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const argv = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).split("\0");
+      if (argv.includes("__trace-drain") && argv.at(-2) === `${recorder}`) {
+        found.push(Number(entry.name));
+      }
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+async function waitFor(test: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!(await test())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -248,6 +316,7 @@ Deno.test("seccomp tracing as a non-root user hints once why sudo fails, and pro
     const run = await trace("seccomp", ["bash", "-c", "sudo -n true; sudo -n true; exit 0"], {
       ...setup,
       cwd: "/",
+      pipe: true,
     });
     assertEquals(run.mode, "seccomp");
     assertEquals(run.notices.map((n) => n.kind), ["setuid_blocked"]);
@@ -260,6 +329,7 @@ Deno.test("seccomp tracing as a non-root user hints once why sudo fails, and pro
     const proc = await trace("proc", ["bash", "-c", "sudo -n true; exit 0"], {
       ...setup,
       cwd: "/",
+      pipe: true,
     });
     assertEquals(proc.notices, []);
     // sudo ran with its privileges: it got as far as asking for a password.
