@@ -5,6 +5,8 @@
  */
 import type { Cast, CastEventCode, CastHeader } from "./types.ts";
 
+const textEncoder = new TextEncoder();
+
 export function encodeV3Header(header: CastHeader): string {
   const term: Record<string, unknown> = { cols: header.cols, rows: header.rows };
   if (header.termType) term.type = header.termType;
@@ -33,11 +35,30 @@ export class V3EventEncoder {
   #lastMicros = 0;
 
   encode(timeSeconds: number, code: CastEventCode, data: string): string {
+    // The code is quoted by JSON.stringify too: codes kept from other writers may be any string.
+    return `${this.#prefix(timeSeconds, code)}${JSON.stringify(data)}]\n`;
+  }
+
+  /**
+   * The same line for data that is already the escaped inside of a JSON string (see
+   * CastJsonEncoder), assembled from bytes with no JavaScript string in between.
+   */
+  encodeBytes(timeSeconds: number, code: CastEventCode, escaped: Uint8Array): Uint8Array {
+    const head = textEncoder.encode(`${this.#prefix(timeSeconds, code)}"`);
+    const line = new Uint8Array(head.length + escaped.length + 3);
+    line.set(head);
+    line.set(escaped, head.length);
+    line[line.length - 3] = 0x22; // "
+    line[line.length - 2] = 0x5d; // ]
+    line[line.length - 1] = 0x0a; // \n
+    return line;
+  }
+
+  #prefix(timeSeconds: number, code: CastEventCode): string {
     const micros = Math.max(this.#lastMicros, Math.round(timeSeconds * 1_000_000));
     const interval = micros - this.#lastMicros;
     this.#lastMicros = micros;
-    // The code is quoted by JSON.stringify too: codes kept from other writers may be any string.
-    return `[${formatSeconds(interval)}, ${JSON.stringify(code)}, ${JSON.stringify(data)}]\n`;
+    return `[${formatSeconds(interval)}, ${JSON.stringify(code)}, `;
   }
 }
 

@@ -45,10 +45,12 @@ export class Recorder {
   #redactions = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #finished = false;
+  #needsText: boolean;
   #inHiddenRun = false;
 
   constructor(options: RecorderOptions) {
     this.#sinks = [...options.sinks];
+    this.#needsText = options.sinks.some((sink) => !sink.eventBytes);
     this.#events = options.events;
     this.#monotonic = options.monotonic ?? (() => performance.now());
     this.#start = this.#monotonic();
@@ -170,9 +172,21 @@ export class Recorder {
         length: finding.length,
       });
     }
-    let text = result.output.length > 0 ? state.decoder.decode(result.output) : "";
-    if (final) text += state.decoder.flush();
-    if (text.length > 0) this.#emit(state.code, text, atMs);
+    const bytes = result.output;
+    if (bytes.length === 0 && !final) return;
+    const time = this.elapsed(atMs);
+    const code = state.code as "o" | "i";
+    // Text is decoded only for sinks without the byte fast path (and always, to keep the
+    // decoder's state whole, once one such sink exists).
+    let text: string | undefined;
+    if (this.#needsText) {
+      text = bytes.length > 0 ? state.decoder.decode(bytes) : "";
+      if (final) text += state.decoder.flush();
+    }
+    this.#each((sink) => {
+      if (sink.eventBytes) sink.eventBytes(time, code, bytes, final);
+      else if (text) sink.event(time, code, text);
+    });
   }
 
   #emit(code: CastEventCode, data: string, atMs?: number): void {

@@ -1,14 +1,20 @@
 import type { CastEventCode, CastHeader } from "../cast/types.ts";
 
 /**
- * Where a recording goes: a file, an upload, a live view. A sink receives only redacted text.
+ * Where a recording goes: a file, an upload, a live view. A sink receives only redacted data.
  * Sinks may throw; the recorder drops a failing sink and reports it once, the session goes on.
  */
 export interface CastSink {
   readonly name: string;
   header(header: CastHeader): void;
-  /** `time` is seconds since the start of the session. */
+  /** `time` is seconds since the start of the session; `data` is decoded text. */
   event(time: number, code: CastEventCode, data: string): void;
+  /**
+   * Optional fast path for output and input: the (redacted) bytes themselves, in order per
+   * stream; `final` marks the end of the stream. A sink that has it gets no text events for
+   * those streams.
+   */
+  eventBytes?(time: number, code: "o" | "i", bytes: Uint8Array, final: boolean): void;
   /** Makes buffered events durable; called at least every 100 ms while events arrive. */
   flush(): void;
   close(): void;

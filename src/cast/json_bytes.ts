@@ -1,0 +1,137 @@
+/**
+ * Terminal bytes straight to the inside of a JSON string literal, as UTF-8 bytes: the same
+ * result as `JSON.stringify(bytesToCastText(bytes))` without its quotes, in one pass and
+ * without building a JavaScript string. The recorder's hot path: decoding to a string,
+ * stringifying and encoding back cost three passes and most of the recorder's CPU.
+ *
+ * Valid UTF-8 is copied as is; `"`, `\` and control characters are escaped as JSON.stringify
+ * escapes them; a byte that is not part of valid UTF-8 becomes `\udcXX` (the lone-surrogate
+ * escape of bytes.ts). A multi-byte character cut between two chunks is held back (at most 3
+ * bytes) until the next chunk, so any split gives the same output.
+ */
+
+const HEX = new TextEncoder().encode("0123456789abcdef");
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+
+/** Escape for each ASCII byte: 0 = copy, else the character after the backslash (or "u"). */
+const ESCAPE = new Uint8Array(128);
+for (let i = 0; i < 0x20; i++) ESCAPE[i] = 0x75; // \u00XX
+ESCAPE[0x08] = 0x62; // \b
+ESCAPE[0x09] = 0x74; // \t
+ESCAPE[0x0a] = 0x6e; // \n
+ESCAPE[0x0c] = 0x66; // \f
+ESCAPE[0x0d] = 0x72; // \r
+ESCAPE[QUOTE] = QUOTE;
+ESCAPE[BACKSLASH] = BACKSLASH;
+
+/** Length of the valid UTF-8 sequence at `i` (0: invalid here; -1: cut off by the end). */
+function sequenceLength(b: Uint8Array, i: number, end: number): number {
+  const c = b[i];
+  if (c < 0xc2) return 0;
+  const need = c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
+  if (need === 0) return 0;
+  for (let k = 1; k < need; k++) {
+    if (i + k >= end) {
+      // Cut off: only a prefix that could still become valid is held back.
+      return prefixCouldBeValid(b, i, end) ? -1 : 0;
+    }
+    const ck = b[i + k];
+    if ((ck & 0xc0) !== 0x80) return 0;
+    if (k === 1) {
+      if (c === 0xe0 && ck < 0xa0) return 0; // overlong
+      if (c === 0xed && ck >= 0xa0) return 0; // UTF-16 surrogate
+      if (c === 0xf0 && ck < 0x90) return 0; // overlong
+      if (c === 0xf4 && ck >= 0x90) return 0; // above U+10FFFF
+    }
+  }
+  return need;
+}
+
+function prefixCouldBeValid(b: Uint8Array, i: number, end: number): boolean {
+  const c = b[i];
+  for (let k = 1; i + k < end; k++) {
+    const ck = b[i + k];
+    if ((ck & 0xc0) !== 0x80) return false;
+    if (k === 1) {
+      if (c === 0xe0 && ck < 0xa0) return false;
+      if (c === 0xed && ck >= 0xa0) return false;
+      if (c === 0xf0 && ck < 0x90) return false;
+      if (c === 0xf4 && ck >= 0x90) return false;
+    }
+  }
+  return true;
+}
+
+export class CastJsonEncoder {
+  #carry: Uint8Array | null = null;
+  #out = new Uint8Array(64 * 1024);
+
+  /** The escaped bytes of `chunk` (a view valid until the next call). */
+  encode(chunk: Uint8Array): Uint8Array {
+    let bytes = chunk;
+    if (this.#carry) {
+      bytes = new Uint8Array(this.#carry.length + chunk.length);
+      bytes.set(this.#carry);
+      bytes.set(chunk, this.#carry.length);
+      this.#carry = null;
+    }
+    return this.#escape(bytes, false);
+  }
+
+  /** Ends the stream: held-back bytes are escaped as invalid. */
+  flush(): Uint8Array {
+    const carry = this.#carry;
+    this.#carry = null;
+    return carry ? this.#escape(carry, true) : new Uint8Array(0);
+  }
+
+  #escape(b: Uint8Array, final: boolean): Uint8Array {
+    const n = b.length;
+    // Worst case: every byte becomes a six-byte escape.
+    if (this.#out.length < n * 6) this.#out = new Uint8Array(Math.max(n * 6, this.#out.length * 2));
+    const out = this.#out;
+    let o = 0;
+    let i = 0;
+    while (i < n) {
+      const c = b[i];
+      if (c < 0x80) {
+        const e = ESCAPE[c];
+        if (e === 0) {
+          out[o++] = c;
+        } else if (e !== 0x75) {
+          out[o++] = BACKSLASH;
+          out[o++] = e;
+        } else {
+          out[o++] = BACKSLASH;
+          out[o++] = 0x75;
+          out[o++] = 0x30;
+          out[o++] = 0x30;
+          out[o++] = HEX[c >> 4];
+          out[o++] = HEX[c & 15];
+        }
+        i++;
+        continue;
+      }
+      const len = sequenceLength(b, i, n);
+      if (len > 0) {
+        for (let k = 0; k < len; k++) out[o++] = b[i + k];
+        i += len;
+        continue;
+      }
+      if (len < 0 && !final) {
+        this.#carry = b.slice(i);
+        break;
+      }
+      // An invalid byte: \udcXX.
+      out[o++] = BACKSLASH;
+      out[o++] = 0x75;
+      out[o++] = 0x64;
+      out[o++] = 0x63;
+      out[o++] = HEX[c >> 4];
+      out[o++] = HEX[c & 15];
+      i++;
+    }
+    return out.subarray(0, o);
+  }
+}
