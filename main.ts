@@ -1,7 +1,7 @@
-// The trace launcher runs before every traced command: it skips loading the CLI.
-if (Deno.args[0] === "__trace-launcher") {
-  const { runLauncher } = await import("./src/trace/launcher.ts");
-  await runLauncher(Deno.args.slice(1));
+// The trace drainer (processes that outlive a traced session) skips loading the CLI.
+if (Deno.args[0] === "__trace-drain") {
+  const { runDrain } = await import("./src/trace/drain.ts");
+  runDrain(Deno.args.slice(1));
 }
 const { run } = await import("./src/cli/mod.ts");
 (await import("./src/core/startup_marks.ts")).mark("cli loaded");

@@ -6,10 +6,12 @@ export interface OptionSpec {
   type: "boolean" | "string" | "number";
   /** Allowed values for a string option. */
   choices?: readonly string[];
+  /** A string option that may repeat: its values are collected in a list. */
+  multiple?: boolean;
 }
 
 export interface ParsedArgs {
-  options: Record<string, string | number | boolean | undefined>;
+  options: Record<string, string | number | boolean | string[] | undefined>;
   positionals: string[];
   /** Everything after a bare `--`, or null when there was none. */
   rest: string[] | null;
@@ -53,6 +55,10 @@ export function parseArgs(
           spec.choices.map((c) => `"${c}"`).join(", ")
         }, got "${raw}"`,
       );
+    }
+    if (spec.multiple) {
+      options[spec.name] = [...(options[spec.name] as string[] | undefined ?? []), raw];
+      return;
     }
     options[spec.name] = raw;
   };

@@ -37,6 +37,14 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
   },
   init: { summary: "Connect this machine to a ddcoterm server", load: () => import("./init.ts") },
   upload: { summary: "Upload recorded sessions to the server", load: () => import("./upload.ts") },
+  approve: {
+    summary: "Ask for approval and wait (a manual gate), or run a command once approved",
+    load: () => import("./approve.ts"),
+  },
+  approvals: {
+    summary: "Review approval requests and break-glass runs from the terminal",
+    load: () => import("./approvals.ts"),
+  },
   verify: {
     summary: "Check a session's hash chain locally and on the server",
     load: () => import("./verify.ts"),

@@ -1,7 +1,7 @@
 import { configPath, loadConfig } from "../config/mod.ts";
 import { EXIT_CANNOT_EXECUTE, EXIT_NOT_FOUND, UserError } from "../core/errors.ts";
 import { ddcotermHome, sessionsDir } from "../core/home.ts";
-import { breakGlassRequested, plan } from "../guard/plan.ts";
+import { approvedActions, breakGlassRequested, plan } from "../guard/plan.ts";
 import { execReplacingProcess } from "../pty/mod.ts";
 import { appendToSession } from "../record/join.ts";
 import { currentUser } from "../record/user.ts";
@@ -71,13 +71,59 @@ export async function runGuarded(run: GuardedRun): Promise<number> {
     case "refuse":
       say(`${name}: ${next.message}`);
       return 1;
-    case "needs_approval":
-      say(
-        `${name}: this command needs approval (${describeSource(decision)}), and approvals ` +
-          `need a ddcoterm server, which is not set up here. Not run. In an emergency, ` +
-          `COTERM_BREAK_GLASS=1 runs it without approval; that run is recorded and audited.`,
-      );
-      return 1;
+    case "needs_approval": {
+      const flow = await import("./approval_flow.ts");
+      const connection = flow.approvalConnection(config, home);
+      if (!connection) {
+        say(flow.failClosed(
+          name,
+          "approvals need a ddcoterm server, which is not set up here (ddcoterm init)",
+        ));
+        return 1;
+      }
+      say(`${name}: this command needs approval (${describeSource(decision)})`);
+      const { ApprovalApi } = await import("../approval/mod.ts");
+      const api = new ApprovalApi(connection);
+      const { redactString } = await import("../redact/mod.ts");
+      const command = redactString(run.argv.join(" "), config.redaction);
+      const incident = await flow.chooseIncident(api, {
+        automatic: next.actions.includes("incidents"),
+        forApproval: true,
+      });
+      const rule = decision.matchedRule;
+      const outcome = await flow.obtainApproval(api, {
+        command,
+        executable: name.slice(name.lastIndexOf("/") + 1),
+        user: currentUser(run.env),
+        host: Deno.hostname(),
+        cwd: redactString(Deno.cwd(), config.redaction),
+        rule: {
+          source: decision.source,
+          index: rule ? rule.index + 1 : null,
+          line: rule?.line ?? null,
+        },
+        userMessage: rule?.userMessage ?? null,
+        approverMessage: rule?.approverMessage ?? null,
+        incidentId: incident?.id ?? null,
+      }, name);
+      if ("code" in outcome) return outcome.code;
+      const approval = outcome.approved;
+      const actions = approvedActions(next.actions);
+      return await recordProgram(run.settings, {
+        file,
+        argv: run.argv,
+        interactive: false,
+        env: run.env,
+        config,
+        actions,
+        initialEvents: [
+          guardrailEvent(command, decision, lintAnswers),
+          ...flow.linkEvents(approval, approval.incident),
+        ],
+        links: { approvalId: approval.id, incidentId: approval.incident?.id },
+        processInfo: processInfoMode(run.settings, config.enablePtrace, actions),
+      });
+    }
     case "exec": {
       if (next.joinsSession && sessionId) {
         await auditInto(sessionId, run, decision, lintAnswers);
@@ -97,6 +143,15 @@ export async function runGuarded(run: GuardedRun): Promise<number> {
       const { redactString } = await import("../redact/mod.ts");
       const command = redactString(run.argv.join(" "), config.redaction);
       const events = [guardrailEvent(command, decision, lintAnswers)];
+      const incident = next.actions.includes("incidents")
+        ? await incidentToLink(config, home)
+        : null;
+      if (incident) {
+        events.push({
+          type: "incident",
+          fields: { incident_id: incident.id, title: incident.title },
+        });
+      }
       if (next.breakGlass) {
         events.push({
           type: "break_glass",
@@ -117,6 +172,7 @@ export async function runGuarded(run: GuardedRun): Promise<number> {
         config,
         actions: next.actions,
         initialEvents: events,
+        links: incident ? { incidentId: incident.id } : undefined,
         processInfo: processInfoMode(run.settings, config.enablePtrace, next.actions),
       });
     }
@@ -184,4 +240,19 @@ async function auditInto(
   const { redactString } = await import("../redact/mod.ts");
   const event = guardrailEvent(redactString(run.argv.join(" "), config.redaction), decision, lints);
   appendToSession(sessionsDir(ddcotermHome()), sessionId, event.type, event.fields);
+}
+
+/** The `incidents` action: the incident the user responds to, when a server knows of one. */
+async function incidentToLink(
+  config: Parameters<typeof recordProgram>[1]["config"],
+  home: string,
+): Promise<{ id: number; title: string } | null> {
+  const flow = await import("./approval_flow.ts");
+  const connection = flow.approvalConnection(config, home);
+  if (!connection) return null;
+  const { ApprovalApi } = await import("../approval/mod.ts");
+  return await flow.chooseIncident(new ApprovalApi(connection), {
+    automatic: true,
+    forApproval: false,
+  });
 }

@@ -64,6 +64,8 @@ Commands:
   shim       Guard a command on every run (shim create kubectl)
   rules      Show what the guardrails would do with a command (rules test -- …)
   config     Check config.yaml (config check)
+  approve    Ask for approval and wait (a manual gate), or run a command once approved
+  approvals  Review approval requests and break-glass runs (approvals approve ID)
 
 Environment:
   DDCOTERM_HOME        Where everything lives (default ~/.ddcoterm)
@@ -156,6 +158,7 @@ export interface ProgramToRecord {
   actions?: string[];
   initialEvents?: { type: string; fields: Record<string, unknown> }[];
   processInfo?: TraceMode;
+  links?: { approvalId?: string; incidentId?: number };
 }
 
 /** Records one program with banners, and exits as it did. */
@@ -183,6 +186,7 @@ export async function recordProgram(
     redactText: redaction.redactText,
     actions: program.actions,
     initialEvents: program.initialEvents,
+    links: program.links,
     processInfo: program.processInfo,
     self: program.processInfo && program.processInfo !== "off" ? selfCommand() : undefined,
     onNotice: (message) => say(message),

@@ -9,10 +9,10 @@ import type { Decision } from "../rules/mod.ts";
  *   ----------------------------------+----------------------+-------------------------------
  *   failure (rule error, budget)      | any                  | refuse (fail closed)
  *   actions include deny              | any                  | refuse with the user message
- *   actions include approval/incidents| break glass          | record (+process_info), audited
- *   actions include approval/incidents| no break glass       | needs approval
- *   actions include record            | inside a session     | exec (joins the session)
- *   actions include record            | outside              | record
+ *   actions include approval          | break glass          | record (+process_info), audited
+ *   actions include approval          | no break glass       | needs approval, then record
+ *   actions include record/incidents  | inside a session     | exec (joins the session)
+ *   actions include record/incidents  | outside              | record (incidents: linked)
  *   no record                         | any                  | exec (no proxy at all)
  */
 export type Plan =
@@ -46,7 +46,7 @@ export function plan(decision: Decision, situation: Situation): Plan {
         : "denied by configuration");
     return { kind: "refuse", message: why };
   }
-  const gated = actions.includes("approval") || actions.includes("incidents");
+  const gated = actions.includes("approval");
   if (gated && !situation.breakGlass) return { kind: "needs_approval", actions };
   if (gated) {
     const forced = new Set<Action>(actions.filter((a) => a !== "approval"));
@@ -54,9 +54,20 @@ export function plan(decision: Decision, situation: Situation): Plan {
     forced.add("process_info");
     return { kind: "record", actions: [...forced], breakGlass: true };
   }
-  if (actions.includes("record") || actions.includes("logs") || actions.includes("process_info")) {
+  const recorded = ["record", "logs", "process_info", "incidents"] as const;
+  if (recorded.some((a) => actions.includes(a))) {
     if (situation.insideSession) return { kind: "exec", actions, joinsSession: true };
     return { kind: "record", actions, breakGlass: false };
   }
   return { kind: "exec", actions, joinsSession: situation.insideSession };
+}
+
+/**
+ * The actions an approved command runs with: the rule's others, always recorded, so the
+ * request links to what was done under it.
+ */
+export function approvedActions(actions: readonly Action[]): Action[] {
+  const rest = new Set<Action>(actions.filter((a) => a !== "approval"));
+  rest.add("record");
+  return [...rest];
 }

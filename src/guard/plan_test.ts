@@ -1,6 +1,6 @@
 import { assertEquals } from "@ddcoterm/assert";
 import type { Decision } from "../rules/mod.ts";
-import { breakGlassRequested, plan } from "./plan.ts";
+import { approvedActions, breakGlassRequested, plan } from "./plan.ts";
 
 const outside = { breakGlass: false, insideSession: false };
 const decision = (actions: Decision["actions"], extra: Partial<Decision> = {}): Decision => ({
@@ -48,4 +48,17 @@ Deno.test("break glass is anything but empty, 0 or false", () => {
     [undefined, "", "0", "false", "FALSE", " ", "1", "true", "yes"].map(breakGlassRequested),
     [false, false, false, false, false, false, true, true, true],
   );
+});
+
+Deno.test("incidents alone records without asking for approval", () => {
+  assertEquals(plan(decision(["incidents"]), outside), {
+    kind: "record",
+    actions: ["incidents"],
+    breakGlass: false,
+  });
+});
+
+Deno.test("an approved command runs with the rule's other actions and is always recorded", () => {
+  assertEquals(approvedActions(["approval", "process_info"]), ["process_info", "record"]);
+  assertEquals(approvedActions(["record", "approval", "logs"]), ["record", "logs"]);
 });

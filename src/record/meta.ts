@@ -28,6 +28,10 @@ export interface SessionMeta {
   recorderPid?: number;
   /** Guardrail actions that applied (set by the guardrails layer). */
   actions?: string[];
+  /** The approval request this run was approved by. */
+  approvalId?: string;
+  /** The incident the recording belongs to (the `incidents` action). */
+  incidentId?: number;
 }
 
 export function newMeta(

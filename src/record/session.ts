@@ -37,12 +37,14 @@ export interface SessionRequest {
   forcePipe?: boolean;
   /** process_info: how to observe the programs the session starts ("off" or absent: not). */
   processInfo?: TraceMode;
-  /** How to run this ddcoterm again (the trace launcher is a mode of it). */
+  /** How to run this ddcoterm again (the trace drainer is a mode of it). */
   self?: string[];
   /** Told once per kind of tracing notice (fallbacks, setuid programs blocked). */
   onNotice?: (message: string) => void;
   /** Guardrail actions that applied (stored in meta.json). */
   actions?: string[];
+  /** The approval request and incident this session belongs to (stored in meta.json). */
+  links?: { approvalId?: string; incidentId?: number };
   /** Audit events (already redacted) to write first: guardrail decisions, break glass. */
   initialEvents?: { type: string; fields: Record<string, unknown> }[];
   /** Told once the session folder exists and before the child starts. */
@@ -89,6 +91,8 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
     parentSessionId: request.env.DDCOTERM_SESSION_ID,
     recorderPid: Deno.pid,
     actions: request.actions,
+    ...(request.links?.approvalId ? { approvalId: request.links.approvalId } : {}),
+    ...(request.links?.incidentId !== undefined ? { incidentId: request.links.incidentId } : {}),
   });
   writeMeta(dir, meta);
 
@@ -131,15 +135,13 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
   mark("session files ready");
   const traceMode = request.processInfo ?? "off";
   // Loaded only for process_info: most of a traced session's set-up is in this module.
-  const tracing = traceMode === "off" ? null : await import("../trace/mod.ts");
-  const spawnArgv = tracing
-    ? tracing.tracedArgv(traceMode, request.argv, request.self ?? [], request.file)
-    : request.argv;
-  const spawnFile = spawnArgv === request.argv ? request.file : spawnArgv[0];
-  let trace: Promise<TraceSession> | undefined;
+  const tracing = traceMode === "off"
+    ? null
+    : (await import("../trace/mod.ts")).prepareTracing(traceMode);
+  let trace: TraceSession | undefined;
   const onStarted = (pid: number) => {
     if (!tracing) return;
-    trace = tracing.startTracing(traceMode, pid, {
+    trace = tracing.start(pid, {
       onExec: (e) =>
         recorder.event("exec", {
           pid: e.pid,
@@ -162,26 +164,31 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
 
   mark("spawning");
   let status: ExitStatus;
+  // seccomp: from here every program this process starts is traced, so nothing else may be
+  // spawned. Deno.Command's spawn blocks this thread until its exec is answered: a Worker
+  // answers it then.
+  tracing?.beforeSpawn({ blocking: mode === "pipe" });
   try {
     status = mode === "pty"
       ? await runPtySession({
-        file: spawnFile,
-        argv: spawnArgv,
+        file: request.file,
+        argv: request.argv,
         env: childEnv,
         recorder,
         captureInput: request.captureInput,
         onStarted,
       })
       : await runPipeSession({
-        file: spawnFile,
-        argv: spawnArgv,
+        file: request.file,
+        argv: request.argv,
         env: childEnv,
         recorder,
         onStarted,
       });
-    if (trace) await (await trace).stop(status);
+    if (trace) await trace.stop(status);
   } catch (error) {
-    if (trace) await (await trace).stop().catch(() => {});
+    if (trace) await trace.stop().catch(() => {});
+    else tracing?.cancel();
     recorder.finish(-1);
     meta.end = new Date().toISOString();
     writeMeta(dir, meta);

@@ -8,6 +8,12 @@ import { type Limits, type RequestContext, type ServerContext, viewerOf } from "
 import { HttpError } from "./http/errors.ts";
 import { errorResponse, json } from "./http/respond.ts";
 import { LiveHub } from "./live.ts";
+import { ApprovalHub } from "./approvals/hub.ts";
+import { ApprovalService } from "./approvals/service.ts";
+import { type ApprovalSettings, DEFAULT_POLICY } from "./approvals/settings.ts";
+import * as approvals from "./routes/approvals.ts";
+import * as incidents from "./routes/incidents.ts";
+import { Webhooks } from "./webhooks.ts";
 import * as explore from "./routes/explore.ts";
 import { live } from "./routes/live.ts";
 import { getCast } from "./routes/replay.ts";
@@ -58,7 +64,23 @@ const ROUTES: Route[] = [
   route("POST", "/api/v1/users/{name}/keys", users.createKey),
   route("DELETE", "/api/v1/users/{name}/keys/{key}", users.deleteKey),
   route("PUT", "/api/v1/me/password", users.setOwnPassword),
+  route("GET", "/api/v1/approvals", approvals.listApprovals),
+  route("POST", "/api/v1/approvals", approvals.createApproval),
+  route("GET", "/api/v1/approvals/stream", approvals.approvalStream),
+  route("GET", "/api/v1/approvals/{id}", approvals.getApproval),
+  route("POST", "/api/v1/approvals/{id}/approve", approvals.approve),
+  route("POST", "/api/v1/approvals/{id}/decline", approvals.decline),
+  route("POST", "/api/v1/approvals/{id}/cancel", approvals.cancel),
+  route("GET", "/api/v1/break-glass", approvals.listBreakGlass),
+  route("POST", "/api/v1/break-glass/{id}/acknowledge", approvals.acknowledgeBreakGlass),
+  route("GET", "/api/v1/incidents", incidents.listIncidents),
+  route("POST", "/api/v1/incidents", incidents.createIncident),
+  route("GET", "/api/v1/incidents/{id}", incidents.getIncident),
+  route("PATCH", "/api/v1/incidents/{id}", incidents.updateIncident),
 ];
+
+/** How often pending approval requests past their expiry are expired (and announced). */
+const EXPIRY_SWEEP_MS = 5_000;
 
 export interface AppOptions {
   store: Store;
@@ -66,11 +88,18 @@ export interface AppOptions {
   /** Folder of the web UI, served at / when it has an index.html. */
   webDir?: string;
   now?: () => number;
+  /** Approval policy and webhooks (defaults: 1 approval, 1 h expiry, no webhooks). */
+  approvals?: ApprovalSettings;
+  /** Told when a webhook receiver keeps failing. */
+  onWebhookFailure?: (url: string, reason: string) => void;
 }
 
 export interface App {
   handler: (request: Request) => Promise<Response>;
   hub: LiveHub;
+  approvals: ApprovalService;
+  /** Stops the expiry sweep and waits briefly for webhook deliveries in flight. */
+  close(): Promise<void>;
 }
 
 /** Per-user token buckets for the upload rate (per instance). */
@@ -94,10 +123,25 @@ function uploadBudget(limits: Limits, now: () => number) {
 export async function createApp(options: AppOptions): Promise<App> {
   const now = options.now ?? Date.now;
   const hub = new LiveHub();
-  await options.store.db.listen((payload) => hub.publish(payload));
+  const approvalHub = new ApprovalHub();
+  await options.store.db.listen((payload) => {
+    hub.publish(payload);
+    approvalHub.publish(payload);
+  });
+  const settings = options.approvals ?? { policy: DEFAULT_POLICY, webhooks: [] };
+  const webhooks = new Webhooks(settings.webhooks, { onFailure: options.onWebhookFailure });
+  const approvalService = new ApprovalService(
+    options.store,
+    settings,
+    webhooks,
+    approvalHub,
+    now,
+  );
+  const sweep = setInterval(() => void approvalService.sweep().catch(() => {}), EXPIRY_SWEEP_MS);
   const server: ServerContext = {
     store: options.store,
     hub,
+    approvals: approvalService,
     limits: options.limits,
     takeUploadBudget: uploadBudget(options.limits, now),
     now,
@@ -186,6 +230,13 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   return {
     hub,
+    approvals: approvalService,
+    close: async () => {
+      clearInterval(sweep);
+      approvalService.stop();
+      await Promise.race([webhooks.settle(), new Promise((r) => setTimeout(r, 2000))]);
+      await webhooks.settle({ abort: true });
+    },
     handler: async (request) => {
       try {
         return await handle(request);

@@ -1,4 +1,5 @@
 /** What every route handler gets: the store, the limits, the live hub and who is asking. */
+import type { ApprovalService } from "./approvals/service.ts";
 import type { LiveHub } from "./live.ts";
 import type { Store } from "./storage/store.ts";
 import type { User, Viewer } from "./storage/types.ts";
@@ -21,6 +22,8 @@ export const DEFAULT_LIMITS: Limits = {
 export interface ServerContext {
   store: Store;
   hub: LiveHub;
+  /** Approval requests, incidents, break-glass reviews. */
+  approvals: ApprovalService;
   limits: Limits;
   /** Called when a session is written to, for the upload rate limit. */
   takeUploadBudget(userId: number, bytes: number): number;

@@ -5,6 +5,7 @@
 import { newApiKey } from "./auth.ts";
 import { createApp } from "./app.ts";
 import { DEFAULT_LIMITS, type Limits } from "./context.ts";
+import type { ApprovalSettings } from "./approvals/settings.ts";
 import { defaultWebDir } from "./static.ts";
 import type { Store } from "./storage/store.ts";
 import type { Role, User } from "./storage/types.ts";
@@ -14,6 +15,13 @@ export type { Store } from "./storage/store.ts";
 export { type Role, ROLES, type User } from "./storage/types.ts";
 export { DEFAULT_LIMITS, type Limits } from "./context.ts";
 export { checkName, checkRole } from "./routes/users.ts";
+export {
+  type ApprovalSettings,
+  resolveSettings,
+  SettingsError,
+  WEBHOOK_EVENTS,
+} from "./approvals/settings.ts";
+export { signBody } from "./webhooks.ts";
 
 export interface RunningServer {
   url: string;
@@ -31,12 +39,16 @@ export async function startServer(
     limits?: Partial<Limits>;
     webDir?: string | null;
     onListen?: (server: RunningServer) => void;
+    approvals?: ApprovalSettings;
+    onWebhookFailure?: (url: string, reason: string) => void;
   },
 ): Promise<RunningServer> {
   const app = await createApp({
     store,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     webDir: options.webDir === null ? undefined : options.webDir ?? defaultWebDir(),
+    approvals: options.approvals,
+    onWebhookFailure: options.onWebhookFailure,
   });
   let resolveListen!: (addr: Deno.NetAddr) => void;
   const listening = new Promise<Deno.NetAddr>((r) => resolveListen = r);
@@ -47,12 +59,18 @@ export async function startServer(
   }, app.handler);
   const addr = await listening;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+  const url = `http://${host}:${addr.port}`;
+  app.approvals.baseUrl = url;
   return {
-    url: `http://${host}:${addr.port}`,
+    url,
     hostname: addr.hostname,
     port: addr.port,
-    finished: server.finished,
-    shutdown: () => server.shutdown(),
+    finished: server.finished.then(() => app.close()),
+    shutdown: async () => {
+      const closing = app.close();
+      await server.shutdown();
+      await closing;
+    },
   };
 }
 

@@ -1,3 +1,5 @@
+import { resolveAsset } from "../web/assets.ts";
+
 /** Files of the web UI; paths are resolved inside the folder only. */
 const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
@@ -12,26 +14,22 @@ const TYPES: Record<string, string> = {
   map: "application/json",
 };
 
+/**
+ * The UI file for `path` (pages from `dir`, the player's files from `dir/vendor` or, in a
+ * checkout, from the npm package), streamed with a strict content security policy:
+ * 'wasm-unsafe-eval' because the player's terminal runs WebAssembly.
+ */
 export async function serveStatic(dir: string, path: string): Promise<Response | undefined> {
-  const relative = path === "/" ? "index.html" : decodeURIComponent(path.slice(1));
-  if (relative.split("/").some((part) => part === ".." || part.startsWith("."))) return undefined;
-  let file: string;
-  try {
-    file = await Deno.realPath(`${dir}/${relative}`);
-    const root = await Deno.realPath(dir);
-    if (!file.startsWith(root + "/")) return undefined;
-    if (!(await Deno.stat(file)).isFile) return undefined;
-  } catch {
-    return undefined;
-  }
+  const file = await resolveAsset(path, { webDir: dir });
+  if (!file) return undefined;
   const extension = file.slice(file.lastIndexOf(".") + 1);
   const body = await Deno.open(file, { read: true });
   return new Response(body.readable, {
     headers: {
       "content-type": TYPES[extension] ?? "application/octet-stream",
       "x-content-type-options": "nosniff",
-      "content-security-policy":
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+      "content-security-policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; " +
+        "img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
       "x-frame-options": "DENY",
     },
   });

@@ -35,10 +35,13 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts a server and waits until it answers. */
-export async function runServer(env: Record<string, string>): Promise<RunningServer> {
+/** Starts a server (with `extra` flags) and waits until it answers. */
+export async function runServer(
+  env: Record<string, string>,
+  extra: string[] = [],
+): Promise<RunningServer> {
   const port = freePort();
-  const process = startServer(env, port);
+  const process = startServer(env, port, extra);
   await waitUntil(() => healthy(port), { what: "the server to answer" });
   return {
     port,

@@ -17,6 +17,7 @@ import {
   type ScreenState,
 } from "../index/screen.ts";
 import { HttpError, InvalidInput } from "../http/errors.ts";
+import { ApprovalStore, type IndexedAudit } from "./approvals.ts";
 import type { Db, Row, SqlValue } from "./db.ts";
 import {
   type AuditRecord,
@@ -95,9 +96,14 @@ function likePattern(text: string): string {
 export class Store {
   #indexers = new Map<string, CachedIndexer>();
   readonly #now: () => number;
+  /** Approvals, incidents and the break-glass queue. */
+  readonly approvals: ApprovalStore;
+  /** Told after a commit that indexed break-glass runs or linked approved requests. */
+  onAuditIndexed?: (found: IndexedAudit) => void;
 
   constructor(readonly db: Db, { now = Date.now }: { now?: () => number } = {}) {
     this.#now = now;
+    this.approvals = new ApprovalStore(db, now);
   }
 
   get dialect(): "sqlite" | "postgres" {
@@ -454,6 +460,7 @@ export class Store {
     if (text.includes("\u0000")) throw new InvalidInput(`The ${stream} chunk holds a NUL byte`);
     let outcome: "created" | "duplicate" = "created";
     let streams: Record<StreamName, StreamInfo>;
+    let indexed: IndexedAudit | undefined;
     try {
       streams = await this.db.transaction(async (tx) => {
         const row = await this.#ownedRow(tx, owner, id, startMs);
@@ -474,7 +481,7 @@ export class Store {
           return streamsOf(row);
         }
         if (stream === "cast") await this.#appendCast(tx, row, claim, body, text);
-        else await this.#appendEvents(tx, row, claim, body, text);
+        else indexed = await this.#appendEvents(tx, row, claim, body, text);
         return streamsOf((await this.#sessionRow(id, false, tx))!);
       });
     } catch (error) {
@@ -485,6 +492,9 @@ export class Store {
       await this.db.notify(
         JSON.stringify({ session: id, kind: stream, seq: claim.seq } satisfies ChangeNotice),
       );
+    }
+    if (indexed && (indexed.breakGlass.length > 0 || indexed.linkedApprovals.length > 0)) {
+      this.onAuditIndexed?.(indexed);
     }
     return { result: outcome, streams };
   }
@@ -593,7 +603,7 @@ export class Store {
     claim: { seq: number; sha256: string; prevSha256: string },
     body: Uint8Array,
     text: string,
-  ): Promise<void> {
+  ): Promise<IndexedAudit> {
     const events = decodeEventsChunk(text, Number(row.event_count), {
       user: row.user_name,
       host: row.host,
@@ -649,6 +659,16 @@ export class Store {
         row.id,
       ],
     );
+    const owner = await tx.get<{ name: string }>("SELECT name FROM users WHERE id = ?", [
+      Number(row.owner_id),
+    ]);
+    return await this.approvals.indexEvents(tx, {
+      id: row.id,
+      ownerId: Number(row.owner_id),
+      ownerName: owner?.name ?? "",
+      user: row.user_name,
+      host: row.host,
+    }, events);
   }
 
   async listChunks(id: string, stream: StreamName): Promise<ChunkInfo[]> {

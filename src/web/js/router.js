@@ -1,0 +1,30 @@
+/** Hash routes (`#/sessions/ID?t=12`): static file serving needs no fallback for deep links. */
+
+export function currentRoute() {
+  const raw = location.hash.replace(/^#/, "") || "/sessions";
+  const [path, search = ""] = raw.split("?");
+  return {
+    parts: path.split("/").filter(Boolean).map(decodeURIComponent),
+    query: new URLSearchParams(search),
+  };
+}
+
+/** "#/path?k=v", leaving out empty values. */
+export function href(path, params = {}) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "" && value !== false) {
+      query.set(key, String(value));
+    }
+  }
+  const qs = query.toString();
+  return `#${path}${qs ? `?${qs}` : ""}`;
+}
+
+export function go(path, params = {}, { replace = false } = {}) {
+  const target = href(path, params);
+  if (replace) {
+    history.replaceState(null, "", target);
+    dispatchEvent(new HashChangeEvent("hashchange"));
+  } else location.hash = target;
+}
