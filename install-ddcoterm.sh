@@ -215,6 +215,11 @@ glue_wasm() {
   printf '%s\n' "$CHECKOUT/node_modules/wasmoon/dist/glue.wasm"
 }
 
+# asciinema-player's browser bundle (the web UI's replay).
+player_dir() {
+  printf '%s\n' "$CHECKOUT/node_modules/asciinema-player/dist/bundle"
+}
+
 # Modules started as Worker threads (they are not reached by imports).
 worker_entries() {
   (cd "$CHECKOUT" && ls src/*/*_worker.ts 2>/dev/null)
@@ -224,7 +229,10 @@ try_compile() {
   local deno="$1" out="$2" includes=() worker
   for worker in $(worker_entries); do includes+=(--include "$worker"); done
   (cd "$CHECKOUT" && "$deno" compile -A --no-check --quiet \
-    --include "$(glue_wasm)" "${includes[@]}" -o "$out" main.ts) >/dev/null 2>&1
+    --v8-flags=--max-semi-space-size=2 \
+    --include "$(glue_wasm)" --include src/web \
+    --include "$(player_dir)/asciinema-player.min.js" --include "$(player_dir)/asciinema-player.css" \
+    "${includes[@]}" -o "$out" main.ts) >/dev/null 2>&1
 }
 
 # The offline path: the bundled app, the Deno runtime beside it, and a launcher.
@@ -258,6 +266,11 @@ build_bundle() {
     fi
   done
   cp "$(glue_wasm)" "$staging/app/glue.wasm"
+  # The web UI, served by `ddcoterm server` from ../web beside the app, with the player's files.
+  cp -r "$CHECKOUT/src/web" "$staging/web"
+  find "$staging/web" -name '*.ts' -delete
+  mkdir -p "$staging/web/vendor"
+  cp "$(player_dir)/asciinema-player.min.js" "$(player_dir)/asciinema-player.css" "$staging/web/vendor/"
   cp "$deno" "$staging/deno"
   chmod 755 "$staging/deno"
   rm -rf "$lib"
@@ -266,7 +279,7 @@ build_bundle() {
   cat >"$tmp" <<EOF
 #!/bin/sh
 # ddcoterm launcher (offline build): the Deno runtime and the bundled app live in $lib.
-exec "$lib/deno" run -A --quiet --no-config --no-lock --no-prompt "$lib/app/main.js" "\$@"
+exec "$lib/deno" run -A --quiet --no-config --no-lock --no-prompt --v8-flags=--max-semi-space-size=2 "$lib/app/main.js" "\$@"
 EOF
   chmod 755 "$tmp"
   mv -f "$tmp" "$launcher"

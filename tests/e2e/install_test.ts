@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@ddcoterm/assert";
 import { ROOT, runCommand, runInTerminal } from "../lib/run.ts";
+import { runServer } from "../lib/server.ts";
 
 const INSTALLER = `${ROOT}/install-ddcoterm.sh`;
 
@@ -55,6 +56,17 @@ Deno.test("the installer builds from a checkout, sets PATH once, and uninstalls 
     assertEquals(JSON.parse(new TextDecoder().decode(rules.stdout)).actions, ["deny"]);
     Deno.removeSync(`${home}/.ddcoterm/config.yaml`);
     Deno.removeSync(`${home}/.ddcoterm/config.yaml.cache.json`, { recursive: true });
+    // The installed server serves the web UI and the player's files.
+    const server = await runServer(env, [], [bin]);
+    try {
+      for (const path of ["/", "/js/main.js", "/vendor/asciinema-player.min.js"]) {
+        const response = await fetch(`${server.url}${path}`);
+        await response.body?.cancel();
+        assertEquals(response.status, 200, path);
+      }
+    } finally {
+      await server.stop();
+    }
     // In a terminal, long enough for the proxy thread to take over from the main thread.
     const inPty = await runInTerminal(`${bin} -q -- bash -c 'sleep 0.5; echo late-output'`, {
       env,

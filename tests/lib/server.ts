@@ -8,9 +8,16 @@ export function freePort(): number {
   return port;
 }
 
-export function startServer(env: Record<string, string>, port: number, extra: string[] = []) {
-  return new Deno.Command(ddcotermArgv()[0], {
-    args: [...ddcotermArgv("server", "--listen", `127.0.0.1:${port}`, ...extra).slice(1)],
+/** `ddcoterm` is the command to run (default: this checkout's source). */
+export function startServer(
+  env: Record<string, string>,
+  port: number,
+  extra: string[] = [],
+  ddcoterm: string[] = ddcotermArgv(),
+) {
+  const argv = [...ddcoterm, "server", "--listen", `127.0.0.1:${port}`, ...extra];
+  return new Deno.Command(argv[0], {
+    args: argv.slice(1),
     env,
     clearEnv: true,
     stdout: "null",
@@ -39,9 +46,10 @@ export interface RunningServer {
 export async function runServer(
   env: Record<string, string>,
   extra: string[] = [],
+  ddcoterm?: string[],
 ): Promise<RunningServer> {
   const port = freePort();
-  const process = startServer(env, port, extra);
+  const process = startServer(env, port, extra, ddcoterm);
   await waitUntil(() => healthy(port), { what: "the server to answer" });
   return {
     port,
