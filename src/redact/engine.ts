@@ -78,7 +78,7 @@ export class Engine {
   readonly always: CompiledRule[];
   /** Rules that run for a few lines after a context line. */
   readonly afterRules: CompiledRule[];
-  readonly #keywordRe: RegExp;
+  #keywordRe: RegExp | undefined;
   readonly #finder: KeywordFinder;
   readonly #byKeyword = new Map<string, CompiledRule[]>();
   readonly #allow: RegExp[];
@@ -128,9 +128,23 @@ export class Engine {
     const all = new Set<string>([...direct.keys(), ...STRUCTURAL_KEYWORDS]);
     this.keywords = [...all].sort((a, b) => b.length - a.length);
     // A hit on a keyword also runs the rules of every keyword inside it ("password" ⊃ "pass").
+    // Keywords are looked up by their first character at each position of the longer one:
+    // this runs at every start-up, so it avoids comparing every pair.
+    const byFirst = new Map<string, string[]>();
+    for (const k2 of direct.keys()) {
+      const list = byFirst.get(k2[0]);
+      if (list) list.push(k2);
+      else byFirst.set(k2[0], [k2]);
+    }
     for (const k of this.keywords) {
       const rules = new Set<CompiledRule>();
-      for (const [k2, rs] of direct) if (k.includes(k2)) { for (const r of rs) rules.add(r); }
+      for (let at = 0; at < k.length; at++) {
+        for (const k2 of byFirst.get(k[at]) ?? []) {
+          if (k2.length <= k.length - at && k.startsWith(k2, at)) {
+            for (const r of direct.get(k2)!) rules.add(r);
+          }
+        }
+      }
       this.#byKeyword.set(k, [...rules]);
       const needs = new Set<string>();
       // Structural keywords matter to the line state machine whatever the rules need.
@@ -141,12 +155,13 @@ export class Engine {
       }
       this.keywordNeeds.set(k, open ? null : [...needs]);
     }
-    this.#keywordRe = new RegExp(this.keywords.map(escapeRe).join("|"), "gi");
     this.#finder = new KeywordFinder(this.keywords);
   }
 
   /** True when some keyword occurs in `text` (the slow-path recheck of a scanner hit). */
   hasKeyword(text: string): boolean {
+    // Built on first use: a 300-way alternation costs milliseconds to construct.
+    this.#keywordRe ??= new RegExp(this.keywords.map(escapeRe).join("|"), "gi");
     this.#keywordRe.lastIndex = 0;
     return this.#keywordRe.test(text);
   }
