@@ -67,3 +67,18 @@ export function isoToLocalInput(iso) {
     pad(d.getMinutes())
   }`;
 }
+
+/** "in 4 min", "12 s ago", "2 h ago": a time relative to `now` (ms since the epoch). */
+export function relative(iso, now = Date.now()) {
+  if (!iso) return "";
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return "";
+  const seconds = Math.round((at - now) / 1000);
+  const size = Math.abs(seconds);
+  let text;
+  if (size < 60) text = `${size} s`;
+  else if (size < 3600) text = `${Math.round(size / 60)} min`;
+  else if (size < 86400) text = `${Math.round(size / 3600)} h`;
+  else text = `${Math.round(size / 86400)} d`;
+  return seconds >= 0 ? `in ${text}` : `${text} ago`;
+}

@@ -1,12 +1,16 @@
 /** Start-up, sign-in gate, navigation and page switching. */
 import { currentUser, loadSession, onSignedOut, signOut } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
-import { currentRoute, go, href } from "./router.js";
+import { currentRoute, go, href, pathToHash } from "./router.js";
 import { renderLogin } from "./pages/login.js";
 import { renderSessions } from "./pages/sessions.js";
 import { renderSession } from "./pages/session.js";
 import { renderExplore } from "./pages/explore.js";
 import { renderLogs } from "./pages/logs.js";
+import { renderApprovals } from "./pages/approvals.js";
+import { renderApproval } from "./pages/approval.js";
+import { renderBreakGlass } from "./pages/breakglass.js";
+import { renderIncidents } from "./pages/incidents.js";
 
 const main = document.getElementById("main");
 const topbar = document.querySelector(".topbar");
@@ -17,6 +21,9 @@ const PAGES = {
   sessions: (route) => route.parts[1] ? renderSession : renderSessions,
   events: () => renderExplore,
   logs: () => renderLogs,
+  approvals: (route) => route.parts[1] ? renderApproval : renderApprovals,
+  "break-glass": () => renderBreakGlass,
+  incidents: () => renderIncidents,
 };
 
 function showChrome(user) {
@@ -69,6 +76,7 @@ async function show() {
 }
 
 async function start() {
+  pathToHash();
   document.getElementById("signout").addEventListener("click", async () => {
     try {
       await signOut();

@@ -9,6 +9,18 @@ export function currentRoute() {
   };
 }
 
+/**
+ * The server serves index.html for extension-less paths, so links printed elsewhere (the
+ * terminal's `<server>/approvals/<id>`, a recording's `<server>/sessions/<id>`) land here: they
+ * become the matching hash route.
+ */
+export function pathToHash() {
+  const path = location.pathname.replace(/\/+$/, "");
+  if (!path || path === "/index.html") return;
+  const hash = location.hash.replace(/^#/, "");
+  history.replaceState(null, "", `/#${hash && hash !== "/" ? hash : path + location.search}`);
+}
+
 /** "#/path?k=v", leaving out empty values. */
 export function href(path, params = {}) {
   const query = new URLSearchParams();

@@ -34,6 +34,12 @@ export function describeEvent(e) {
       }`;
     case "break_glass":
       return `break glass${d.reason ? `: ${d.reason}` : ""}${d.command ? ` (${d.command})` : ""}`;
+    case "approval":
+      return `${d.status ?? "approval"}${
+        Array.isArray(d.approved_by) && d.approved_by.length
+          ? ` by ${d.approved_by.join(", ")}`
+          : ""
+      }${d.approval_id ? ` (request ${d.approval_id})` : ""}`;
     case "redaction":
       return `${d.rule ?? "secret"} redacted in ${d.stream ?? "output"}`;
     default:
@@ -65,10 +71,12 @@ function metaList(session) {
     ["Recorder", meta.version ? `ddcoterm ${meta.version}` : ""],
     ["Session id", h("code", {}, session.id)],
   ];
-  const approval = meta.approval?.url ?? meta.approvalUrl;
+  const approvalId = meta.approval?.id ?? meta.approvalId;
+  const approval = meta.approval?.url ?? meta.approvalUrl ??
+    (approvalId ? href(`/approvals/${approvalId}`) : undefined);
   const incident = meta.incident?.url ?? meta.incidentUrl;
   if (approval) {
-    items.push(["Approval", h("a", { href: approval }, meta.approval?.id ?? "approval")]);
+    items.push(["Approval", h("a", { href: approval }, approvalId ?? "approval")]);
   }
   if (incident) {
     items.push(["Incident", h("a", { href: incident }, meta.incident?.id ?? "incident")]);
