@@ -1,14 +1,9 @@
+import { drainFd, EINTR, POLLERR, POLLHUP, POLLIN, POLLNVAL } from "./fdio.ts";
 import { asyncLib, errno, lib } from "./libc.ts";
 
 const F_GETFL = 3;
 const F_SETFL = 4;
 const O_NONBLOCK = 0o4000;
-const POLLIN = 0x1;
-const POLLERR = 0x8;
-const POLLHUP = 0x10;
-const POLLNVAL = 0x20;
-const EAGAIN = 11;
-const EINTR = 4;
 /** The longest a poll waits, so `onWake` runs at least this often (the recorder's tick). */
 const POLL_TIMEOUT_MS = 50;
 /**
@@ -95,7 +90,7 @@ export class PtyProxy {
         if (inputEvents !== 0) this.#readInput(inputEvents, handlers);
         const outputEvents = view.getInt16(6, true);
         if (outputEvents !== 0) {
-          const { got, ended } = this.#drain();
+          const { got, ended } = drainFd(this.master, this.#buffer);
           if (got > 0) handlers.onOutput(this.#buffer.slice(0, got));
           if (ended || (got === 0 && (outputEvents & (POLLHUP | POLLERR | POLLNVAL)) !== 0)) {
             handlers.onWake?.();
@@ -126,24 +121,5 @@ export class PtyProxy {
   #awaitEcho(): void {
     this.#view.setInt16(6, 0, true);
     lib().poll(this.#pollFds, 1n, ECHO_WAIT_MS); // the first entry: the master alone
-  }
-
-  #drain(): { got: number; ended: boolean } {
-    const c = lib();
-    let got = 0;
-    while (got < this.#buffer.length) {
-      const n = Number(
-        c.read(this.master, this.#buffer.subarray(got), BigInt(this.#buffer.length - got)),
-      );
-      if (n > 0) {
-        got += n;
-        continue;
-      }
-      if (n === 0) return { got, ended: true };
-      const code = errno();
-      if (code === EINTR) continue;
-      return { got, ended: code !== EAGAIN };
-    }
-    return { got, ended: false };
   }
 }

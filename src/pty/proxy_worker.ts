@@ -5,6 +5,7 @@
  * loop would, whatever the main thread is doing. Copies go to the main thread for recording.
  * Control comes through shared memory (the loop never yields to this worker's event loop).
  */
+import { drainFd, EAGAIN, EINTR, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT } from "./fdio.ts";
 import { errno, lib } from "./libc.ts";
 import { readingSecret } from "./pty.ts";
 import {
@@ -21,13 +22,6 @@ import {
   STATE_STOP,
 } from "./proxy_protocol.ts";
 
-const POLLIN = 0x1;
-const POLLOUT = 0x4;
-const POLLERR = 0x8;
-const POLLHUP = 0x10;
-const POLLNVAL = 0x20;
-const EAGAIN = 11;
-const EINTR = 4;
 const BUFFER_SIZE = 256 * 1024;
 const IDLE_POLL_MS = 50;
 
@@ -148,7 +142,7 @@ function serve(start: ProxyStart, batch: Batch): void {
 
     const masterEvents = view.getInt16(6, true);
     if ((masterEvents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) !== 0) {
-      const { got, ended } = drainMaster(start.master, buffer);
+      const { got, ended } = drainFd(start.master, buffer);
       if (got > 0) {
         const chunk = buffer.slice(0, got);
         writeAll(start.output, chunk);
@@ -174,23 +168,6 @@ function writeInput(master: number, queue: Uint8Array[]): void {
     if (n < head.length) queue[0] = head.subarray(n);
     else queue.shift();
   }
-}
-
-function drainMaster(master: number, buffer: Uint8Array): { got: number; ended: boolean } {
-  const c = lib();
-  let got = 0;
-  while (got < buffer.length) {
-    const n = Number(c.read(master, buffer.subarray(got), BigInt(buffer.length - got)));
-    if (n > 0) {
-      got += n;
-      continue;
-    }
-    if (n === 0) return { got, ended: true };
-    const code = errno();
-    if (code === EINTR) continue;
-    return { got, ended: code !== EAGAIN };
-  }
-  return { got, ended: false };
 }
 
 /** Writes everything to the user's terminal, waiting while it is full. */

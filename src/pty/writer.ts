@@ -1,7 +1,6 @@
+import { EAGAIN, EINTR } from "./fdio.ts";
 import { errno, lib } from "./libc.ts";
 
-const EAGAIN = 11;
-const EINTR = 4;
 const RETRY_MS = 2;
 
 /**
