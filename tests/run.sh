@@ -54,6 +54,8 @@ log "checking formatting"
 rm -rf test-results
 mkdir -p test-results
 log "running tests"
-"$DENO" test -A --no-check --junit-path=test-results/junit.xml "$@" || status=1
+# A hung test must not hang CI: the whole run is bounded (it takes a few minutes).
+timeout --signal=KILL 1800 "$DENO" test -A --no-check --junit-path=test-results/junit.xml "$@" ||
+  status=1
 "$DENO" run --allow-read tests/lib/junit_summary.ts test-results/junit.xml || status=1
 exit $status

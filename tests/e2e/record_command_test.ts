@@ -194,7 +194,8 @@ Deno.test("kill -9 of ddcoterm mid-session leaves a parseable cast with what arr
     const reader = child.stdout.getReader();
     let seen = "";
     while (!seen.includes("line 300\n")) {
-      const { value } = await reader.read();
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`ddcoterm ended early; it printed: ${seen.slice(-300)}`);
       seen += new TextDecoder().decode(value);
     }
     // Let the flush tick pass so the lines seen are on disk, then kill without warning.

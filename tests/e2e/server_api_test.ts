@@ -280,7 +280,11 @@ if (POSTGRES_BIN) {
         const live = await api({ url: b.url }, a.alice, `/sessions/${id}/live`);
         const reader = live.body!.pipeThrough(new TextDecoderStream()).getReader();
         let received = "";
-        while (!received.includes("event: snapshot")) received += (await reader.read()).value ?? "";
+        while (!received.includes("event: snapshot")) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`the live stream ended before a snapshot: ${received}`);
+          received += value;
+        }
         const started = Date.now();
         await putChunk(a, a.alice, id, "cast", 1, '[0.1,"o","more from A\\r\\n"]\n', first.sha);
         while (!received.includes("more from A")) {
