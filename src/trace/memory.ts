@@ -2,12 +2,13 @@
  * Reads the strings an exec names from the caller's memory while the caller is held at
  * syscall entry. process_vm_readv rather than /proc/PID/mem: no path lookup in a /proc
  * directory that is new for every process (measured: the open alone cost more than the reads).
- * Reads go through page windows, so argv strings lying close together cost one call.
+ * Reads go through windows of up to two pages, so argv and its strings, usually close together,
+ * cost one or two calls.
  */
 import { EPERM, errno, pointerOf, supervisorLib } from "./libc.ts";
 import { MAX_ARGV_BYTES, MAX_ARGV_COUNT, TRUNCATION_MARKER } from "./types.ts";
 
-/** One page: /proc/PID/mem copies page by page, so a read should not cross one needlessly. */
+/** A remote range is read whole or not at all: ranges stay within a page where they can. */
 const PAGE = 4096;
 const PATH_MAX = 4096;
 const decoder = new TextDecoder();
@@ -17,16 +18,22 @@ export interface ReadArgv {
   truncated: boolean;
 }
 
-/** A cached read of the caller's memory, up to the end of a page. */
+/**
+ * A cached read of the caller's memory: from an address to the end of the next page, in one
+ * call. Two remote ranges, each one page at most, so an unmapped next page still leaves the
+ * first (the kernel does not split a range, it stops at the first unreadable one).
+ */
 class Window {
-  #buffer = new Uint8Array(2 * PAGE);
+  #buffer = new Uint8Array(2 * PAGE + 16);
   #start = 0;
   #length = 0;
   #pid = 0;
   /** errno of the last failed read. */
   failure = 0;
   #local = new BigUint64Array(2);
-  #remote = new BigUint64Array(2);
+  #remote = new BigUint64Array(4);
+  #localBytes = new Uint8Array(this.#local.buffer);
+  #remoteBytes = new Uint8Array(this.#remote.buffer);
 
   constructor() {
     this.#local[0] = pointerOf(this.#buffer);
@@ -38,31 +45,30 @@ class Window {
     this.failure = 0;
   }
 
+  /** `need` bytes from `address` if this window holds them (and what follows), else null. */
+  holds(address: number, need: number): Uint8Array | null {
+    const offset = address - this.#start;
+    if (offset < 0 || offset + need > this.#length) return null;
+    return this.#buffer.subarray(offset, this.#length);
+  }
+
   /** At least `need` bytes from `address` when mapped; fewer (maybe none) when not. */
   from(address: number, need: number): Uint8Array {
-    const offset = address - this.#start;
-    if (offset < 0 || offset + need > this.#length) {
-      // Within one page (or two for a value straddling them): mapped or not as a whole.
-      const size = Math.max(need, PAGE - (address % PAGE));
-      this.#local[1] = BigInt(size);
-      this.#remote[0] = BigInt(address);
-      this.#remote[1] = BigInt(size);
-      const n = Number(
-        supervisorLib().process_vm_readv(
-          this.#pid,
-          new Uint8Array(this.#local.buffer),
-          1n,
-          new Uint8Array(this.#remote.buffer),
-          1n,
-          0n,
-        ),
-      );
-      if (n < 0) this.failure = errno();
-      this.#start = address;
-      this.#length = Math.max(0, n);
-      return this.#buffer.subarray(0, this.#length);
-    }
-    return this.#buffer.subarray(offset, this.#length);
+    const cached = this.holds(address, need);
+    if (cached) return cached;
+    const first = Math.max(need, PAGE - (address % PAGE));
+    this.#local[1] = BigInt(first + PAGE);
+    this.#remote[0] = BigInt(address);
+    this.#remote[1] = BigInt(first);
+    this.#remote[2] = BigInt(address + first);
+    this.#remote[3] = BigInt(PAGE);
+    const n = Number(
+      supervisorLib().process_vm_readv(this.#pid, this.#localBytes, 1n, this.#remoteBytes, 2n, 0n),
+    );
+    if (n < 0) this.failure = errno();
+    this.#start = address;
+    this.#length = Math.max(0, n);
+    return this.#buffer.subarray(0, this.#length);
   }
 }
 
@@ -91,7 +97,7 @@ export class RemoteMemory {
     let total = 0;
     let at = address;
     while (total <= max) {
-      const chunk = this.#strings.from(at, 1);
+      const chunk = this.#pointers.holds(at, 1) ?? this.#strings.from(at, 1);
       if (chunk.length === 0) return total > 0 ? join(parts, max, true) : null;
       const nul = chunk.indexOf(0);
       const piece = nul >= 0 ? chunk.subarray(0, nul) : chunk;
@@ -105,7 +111,7 @@ export class RemoteMemory {
 
   /** A pointer of `size` bytes at `address`, or null when unmapped. */
   pointer(address: number, size: 4 | 8): number | null {
-    const bytes = this.#pointers.from(address, size);
+    const bytes = this.#strings.holds(address, size) ?? this.#pointers.from(address, size);
     if (bytes.length < size) return null;
     const view = new DataView(bytes.buffer, bytes.byteOffset, size);
     return size === 8 ? Number(view.getBigUint64(0, true)) : view.getUint32(0, true);

@@ -7,8 +7,9 @@
  *   command inherits the filter, and each exec waits until the supervisor has read its path,
  *   argv and cwd. Sees every exec, however short. Sets no_new_privs for non-root users: sudo,
  *   su, passwd, pkexec cannot elevate in the session (a `setuid_blocked` notice says so once).
- *   The supervisor runs on the recorder's event loop (its waits on a pool thread), or in a
- *   Worker when the spawn blocks the main thread (Deno.Command). Processes that outlive the
+ *   The supervisor starts on the recorder's event loop (its waits on a pool thread) and moves
+ *   to a Worker after 50 ms (short commands pay no Worker start-up); it is a Worker from the
+ *   start when the spawn blocks the main thread (Deno.Command). Processes that outlive the
  *   session get a detached drainer (drain.ts) that keeps their execs working.
  * - `proc`: polls /proc every PROC_INTERVAL_MS for the session's descendants. Changes nothing
  *   in the session (sudo works); processes shorter than the interval can be missed.

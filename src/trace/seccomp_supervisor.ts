@@ -1,9 +1,10 @@
 /**
- * The seccomp notification loop. In a pty session it runs on the recorder's main thread: the
- * wait (poll) on a libc pool thread, the rest synchronously between two turns of the event
- * loop. A Worker answers a little faster, but creating one blocks the creating thread for about
- * 15 ms here, which every traced session would pay at start-up; it is used only when the spawn
- * itself blocks the main thread (Deno.Command), which would otherwise wait for its own answer.
+ * The seccomp notification loop. In a pty session it starts on the recorder's main thread (the
+ * wait, poll, on a libc pool thread, the rest synchronously between two turns of the event
+ * loop) and moves to a Worker once the session has lasted a little (supervisor.ts): creating a
+ * Worker blocks the creating thread for about 15 ms, which short commands should not pay, but
+ * a Worker doing blocking calls answers faster and does not wait for a busy event loop. When
+ * the spawn itself blocks the main thread (Deno.Command), a Worker answers from the start.
  *
  * For each notification: read path and argv from the caller's memory, cwd and ids from /proc,
  * check the notification is still valid (the pid could have died and been reused while we
@@ -19,7 +20,6 @@ import {
   POLLHUP,
   POLLIN,
   POLLNVAL,
-  pollOne,
   supervisorLib,
   waitLib,
 } from "./libc.ts";
@@ -44,6 +44,10 @@ export interface SeccompLoopOptions {
   out: TraceOutput;
   /** Events wait at most this long before they are sent (0: at every wake-up). */
   flushIntervalMs?: number;
+  /** Processes already watched (pid, pidfd), from the loop this one takes over from. */
+  watched?: [number, number][];
+  /** Shared with the recorder: element 0 non-zero lets execs through unrecorded. */
+  control?: Int32Array;
 }
 
 /** Why the loop ended: every traced process is gone, or the recorder asked. */
@@ -51,7 +55,7 @@ export type LoopEnd = "finished" | "stopped";
 
 /** The loop; `recording` false lets execs through unrecorded (while a session winds down). */
 export class SeccompLoop {
-  recording = true;
+  #recording = true;
   #handler: NotificationHandler;
   #exits: ExitWatch;
   #listenerGone = false;
@@ -60,6 +64,21 @@ export class SeccompLoop {
   constructor(readonly options: SeccompLoopOptions) {
     this.#handler = new NotificationHandler(options.listener, options.out, options.session);
     this.#exits = new ExitWatch(options.out);
+    for (const [pid, pidfd] of options.watched ?? []) this.#exits.watch(pid, pidfd);
+  }
+
+  get recording(): boolean {
+    const control = this.options.control;
+    return this.#recording && (control === undefined || Atomics.load(control, 0) === 0);
+  }
+
+  set recording(value: boolean) {
+    this.#recording = value;
+  }
+
+  /** Gives up the watched processes' pidfds (to the loop taking over); call after run() ends. */
+  handOff(): [number, number][] {
+    return this.#exits.handOff();
   }
 
   /** Answers notifications until the stop fd is readable or every traced process is gone. */
@@ -123,12 +142,22 @@ export class SeccompLoop {
   /** Every notification waiting now: one wake-up serves a burst of execs. */
   #answerAll(): void {
     const { listener } = this.options;
-    let revents;
+    const recording = this.recording;
     do {
-      const exec = this.#handler.handle(this.recording);
+      const exec = this.#handler.handle(recording);
       if (exec) this.#exits.watch(exec.pid, exec.pidfd);
-      revents = pollOne(supervisorLib().poll, listener, 0);
-    } while (revents > 0 && revents & POLLIN);
+    } while (this.#pending(listener));
+  }
+
+  #one = new Uint8Array(8);
+  #oneView = new DataView(this.#one.buffer);
+
+  /** Whether another notification waits (poll without waiting, no allocation). */
+  #pending(listener: number): boolean {
+    this.#oneView.setInt32(0, listener, true);
+    this.#oneView.setInt32(4, POLLIN, true);
+    return supervisorLib().poll(this.#one, 1n, 0) > 0 &&
+      (this.#oneView.getInt16(6, true) & POLLIN) !== 0;
   }
 }
 
@@ -156,6 +185,14 @@ class ExitWatch {
     this.#pidfds.set(pidfd, pid);
     this.#pids.add(pid);
     this.#fds = undefined;
+  }
+
+  handOff(): [number, number][] {
+    const all = [...this.#pidfds].map(([pidfd, pid]) => [pid, pidfd] as [number, number]);
+    this.#pidfds.clear();
+    this.#pids.clear();
+    this.#fds = undefined;
+    return all;
   }
 
   ended(pidfd: number): void {

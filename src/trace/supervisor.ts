@@ -46,6 +46,12 @@ const ERRNO_NAMES: Record<number, string> = {
   95: "EOPNOTSUPP",
 };
 
+/**
+ * When a pty session's loop moves to a Worker: later than the terminal proxy's (30 ms), so the
+ * two Workers' start-ups (each blocks the main thread ~15 ms) do not add up in one stall.
+ */
+const HANDOVER_AFTER_MS = 50;
+
 /** How long stop() waits for a supervisor Worker to send its last events. */
 const STOP_TIMEOUT_MS = 2000;
 
@@ -110,7 +116,17 @@ class Prep implements TracePrep {
   #stopPipe = new Int32Array([-1, -1]);
   #loop: SeccompLoop | undefined;
   #loopEnd: Promise<LoopEnd | "failed"> | undefined;
+  /** Stops the main thread's loop (to end, or to hand over to the Worker). */
+  #loopStop = new Int32Array([-1, -1]);
+  #handoverTimer: ReturnType<typeof setTimeout> | undefined;
+  #handover: Promise<void> | undefined;
+  #finishing = Promise.withResolvers<"finishing">();
+  /** Element 0 set: the Worker lets execs through unrecorded. */
+  #control = new Int32Array(new SharedArrayBuffer(4));
   #worker: Worker | undefined;
+  #workerReady = Promise.withResolvers<"ready" | "error">();
+  /** The Worker answers notifications (or polls /proc): its failure ends tracing. */
+  #workerOwns = false;
   #workerDone = Promise.withResolvers<void>();
   #early: TraceMessage[] = [];
   #deliver: ((batch: TraceMessage[]) => void) | undefined;
@@ -169,18 +185,22 @@ class Prep implements TracePrep {
     };
     // Answering starts now: the command's first exec waits for it.
     if (options.blocking) {
-      this.#startWorker({
-        mode: "seccomp",
-        listener: this.#listener,
-        stopFd: this.#stopPipe[0],
-        session,
-      });
+      this.#workerOwns = true;
+      this.#startWorker().postMessage(
+        {
+          mode: "seccomp",
+          listener: this.#listener,
+          stopFd: this.#stopPipe[0],
+          session,
+        } satisfies WorkerStart,
+      );
       return;
     }
+    if (c.pipe2(new Uint8Array(this.#loopStop.buffer), O_CLOEXEC) !== 0) this.#loopStop.fill(-1);
     const out = batchingOutput((batch) => this.#receive(batch));
     this.#loop = new SeccompLoop({
       listener: this.#listener,
-      stopFd: this.#stopPipe[0],
+      stopFd: this.#loopStop[0] >= 0 ? this.#loopStop[0] : this.#stopPipe[0],
       session,
       out,
     });
@@ -188,9 +208,56 @@ class Prep implements TracePrep {
       this.#failed(error);
       return "failed" as const;
     });
+    if (this.#loopStop[0] >= 0) {
+      this.#handoverTimer = setTimeout(() => {
+        this.#handoverTimer = undefined;
+        this.#handover = this.#handOver(session);
+      }, HANDOVER_AFTER_MS);
+    }
   }
 
-  #startWorker(start: WorkerStart): void {
+  /**
+   * Moves the loop to a Worker, between two notifications: the main loop stops receiving (it
+   * answers all it has received first), the kernel queues what comes meanwhile, and the Worker
+   * receives from there. If the session ends first, the main loop simply carries on.
+   */
+  async #handOver(session: SessionFacts): Promise<void> {
+    const loop = this.#loop!;
+    const worker = this.#startWorker();
+    const first = await Promise.race([
+      this.#workerReady.promise,
+      this.#finishing.promise,
+      this.#loopEnd!,
+    ]);
+    if (first !== "ready") {
+      worker.terminate();
+      this.#worker = undefined;
+      return;
+    }
+    supervisorLib().write(this.#loopStop[1], cString("x"), 1n);
+    const end = await this.#loopEnd;
+    if (end === "failed") {
+      worker.terminate();
+      this.#worker = undefined;
+      return;
+    }
+    this.#loop = undefined;
+    this.#loopEnd = undefined;
+    this.#workerOwns = true;
+    worker.postMessage(
+      {
+        mode: "seccomp",
+        listener: this.#listener,
+        stopFd: this.#stopPipe[0],
+        session,
+        watched: loop.handOff(),
+        control: this.#control,
+      } satisfies WorkerStart,
+    );
+  }
+
+  /** A supervisor Worker, told what to do by a WorkerStart message. */
+  #startWorker(): Worker {
     const worker = new Worker(workerModuleUrl(import.meta.url, "trace_worker"), {
       type: "module",
     });
@@ -198,6 +265,8 @@ class Prep implements TracePrep {
     worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
       const message = event.data;
       if (message.type === "batch") this.#receive(message.batch);
+      else if (message.type === "ready") this.#workerReady.resolve("ready");
+      else if (!this.#workerOwns) this.#workerReady.resolve("error");
       else {
         if (message.type === "failed") this.#failed(message.message);
         this.#workerDone.resolve();
@@ -205,10 +274,12 @@ class Prep implements TracePrep {
     };
     worker.onerror = (event) => {
       event.preventDefault();
+      // Before a handover, the main thread's loop just carries on.
+      if (!this.#workerOwns) return this.#workerReady.resolve("error");
       this.#failed(event.message);
       this.#workerDone.resolve();
     };
-    worker.postMessage(start);
+    return worker;
   }
 
   /**
@@ -241,12 +312,15 @@ class Prep implements TracePrep {
     trace.deliver(early);
     if (this.#effective === "proc") {
       supervisorLib().pipe2(new Uint8Array(this.#stopPipe.buffer), O_CLOEXEC);
-      this.#startWorker({
-        mode: "proc",
-        root: pid,
-        stopFd: this.#stopPipe[0],
-        intervalMs: options.intervalMs,
-      });
+      this.#workerOwns = true;
+      this.#startWorker().postMessage(
+        {
+          mode: "proc",
+          root: pid,
+          stopFd: this.#stopPipe[0],
+          intervalMs: options.intervalMs,
+        } satisfies WorkerStart,
+      );
     }
     return { mode: this.#effective, stop: (topExit) => trace.stop(topExit) };
   }
@@ -261,11 +335,18 @@ class Prep implements TracePrep {
    */
   async finish(self: string[] | undefined): Promise<void> {
     const c = supervisorLib();
+    clearTimeout(this.#handoverTimer);
+    this.#finishing.resolve("finishing");
+    // A handover under way completes (or gives up) first: one loop answers from then on.
+    if (this.#handover) await this.#handover;
     if (this.#loop) this.#loop.recording = false;
+    Atomics.store(this.#control, 0, 1);
     if (this.#listener >= 0 && self && mayCarryFilter(this.#mark, [Deno.pid])) {
       await spawnDrainer(this.#listener, self, { ...this.#mark, recorder: Deno.pid });
     }
-    if (this.#stopPipe[1] >= 0) c.write(this.#stopPipe[1], cString("x"), 1n);
+    for (const fd of [this.#stopPipe[1], this.#loopStop[1]]) {
+      if (fd >= 0) c.write(fd, cString("x"), 1n);
+    }
     if (this.#loopEnd) await this.#loopEnd;
     if (this.#worker) {
       const timer = setTimeout(() => this.#workerDone.resolve(), STOP_TIMEOUT_MS);
@@ -273,9 +354,12 @@ class Prep implements TracePrep {
       clearTimeout(timer);
       this.#worker.terminate();
     }
-    for (const fd of [this.#listener, ...this.#stopPipe]) if (fd >= 0) c.close(fd);
+    for (const fd of [this.#listener, ...this.#stopPipe, ...this.#loopStop]) {
+      if (fd >= 0) c.close(fd);
+    }
     this.#listener = -1;
     this.#stopPipe.fill(-1);
+    this.#loopStop.fill(-1);
     this.#loopEnd = undefined;
     this.#worker = undefined;
   }

@@ -140,6 +140,23 @@ Deno.test("seccomp tracing cuts a very long argv and marks it", async () => {
   assert(long.argv.join(" ").length <= 70 * 1024);
 });
 
+Deno.test("a pty session outlasting the loop's move to a Worker records every exec exactly once", async () => {
+  // 500 execs over about a second: some answered on the main thread, the rest by the Worker.
+  const script = "for ((i = 1; i <= 500; i++)); do /bin/true $i; " +
+    "if ((i % 50 == 0)); then /bin/sleep 0.1; fi; done; exit 3";
+  const run = await trace("seccomp", ["bash", "-c", script]);
+  assertEquals(run.mode, "seccomp");
+  assertEquals(run.notices, []);
+  const numbers = run.execs.filter((e) => e.argv[0] === "/bin/true").map((e) => Number(e.argv[1]));
+  assertEquals(numbers.sort((a, b) => a - b), Array.from({ length: 500 }, (_, i) => i + 1));
+  assertEquals(run.execs.filter((e) => e.argv[0] === "/bin/sleep").length, 10);
+  assertEquals(run.execs.length, 511);
+  // Exits of processes watched before the move are still reported.
+  assertEquals(new Set(run.exits.map((e) => e.pid)).size, run.exits.length);
+  assert(run.exits.length >= 510);
+  assertEquals(run.exits.find((e) => e.pid === run.top)?.code, 3);
+});
+
 Deno.test("seccomp tracing of a command spawned by Deno.Command sees the command and its children", async () => {
   const run = await trace("seccomp", ["bash", "-c", "/bin/true; /bin/echo x | cat; exit 4"], {
     pipe: true,

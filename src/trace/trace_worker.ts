@@ -1,8 +1,10 @@
 /**
  * The supervisor Worker, with blocking libc calls on its own thread: the /proc poller, or the
- * seccomp loop when the spawn blocks the recorder's main thread (see seccomp_supervisor.ts).
- * The recorder's thread only receives batches of events.
+ * seccomp loop (from the start when the spawn blocks the recorder's main thread, else taken
+ * over from the main thread's loop; see seccomp_supervisor.ts). The recorder's thread only
+ * receives batches of events.
  */
+import { supervisorLib } from "./libc.ts";
 import { batchingOutput, type TraceMessage } from "./output.ts";
 import { superviseProc } from "./proc_supervisor.ts";
 import { SeccompLoop, type SessionFacts } from "./seccomp_supervisor.ts";
@@ -13,10 +15,19 @@ const FLUSH_INTERVAL_MS = 10;
 
 export type WorkerStart =
   | { mode: "proc"; root: number; stopFd: number; intervalMs?: number }
-  | { mode: "seccomp"; listener: number; stopFd: number; session: SessionFacts };
+  | {
+    mode: "seccomp";
+    listener: number;
+    stopFd: number;
+    session: SessionFacts;
+    /** Taken over from the main thread's loop: processes it watched (pid, pidfd). */
+    watched?: [number, number][];
+    control?: Int32Array;
+  };
 
 /** Worker → recorder. */
 export type WorkerMessage =
+  | { type: "ready" }
   | { type: "batch"; batch: TraceMessage[] }
   | { type: "done" }
   | { type: "failed"; message: string };
@@ -53,3 +64,7 @@ scope.onmessage = (event) => {
     });
   }
 };
+
+// Bound now, so a loop taken over starts answering at once.
+supervisorLib();
+scope.postMessage({ type: "ready" });
