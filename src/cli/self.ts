@@ -1,4 +1,4 @@
-/** How to run this very ddcoterm again (for shims and the trace launcher). */
+/** How to run this very ddcoterm again (for shims and the trace drainer). */
 export { selfCommand } from "../trace/self.ts";
 
 /** wasmoon's glue.wasm beside the bundled app, when running bundled (undefined otherwise). */
