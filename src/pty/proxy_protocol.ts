@@ -12,14 +12,14 @@ export const STATE_RUN = 0;
 export const STATE_DRAIN = 1;
 export const STATE_STOP = 2;
 
-/** Batches (≤ 1 MiB each) sent but not yet recorded: bounds memory. */
-export const MAX_IN_FLIGHT = 16;
+/** Batches (≤ 512 KiB each) sent but not yet recorded: bounds memory. */
+export const MAX_IN_FLIGHT = 8;
 /**
  * Copies for the recorder travel in batches: waking the main thread for every keystroke's echo
  * competes for the CPU with the echo itself (measured: +50–100 µs per keystroke on 2 cores).
  */
 export const BATCH_MAX_MS = 20;
-export const BATCH_MAX_BYTES = 1024 * 1024;
+export const BATCH_MAX_BYTES = 512 * 1024;
 
 export interface ProxyStart {
   master: number;

@@ -51,6 +51,13 @@ const ERRNO_NAMES: Record<number, string> = {
  * two Workers' start-ups (each blocks the main thread ~15 ms) do not add up in one stall.
  */
 const HANDOVER_AFTER_MS = 50;
+/**
+ * ...and only once the session has started this many programs: a Worker costs ~15 ms of the
+ * main thread to start and ~40 MB of memory, which sessions that exec little (a `cat` of a big
+ * file, an editor) never win back.
+ */
+const HANDOVER_AFTER_MESSAGES = 16;
+const HANDOVER_RECHECK_MS = 250;
 
 /** How long stop() waits for a supervisor Worker to send its last events. */
 const STOP_TIMEOUT_MS = 2000;
@@ -119,6 +126,8 @@ class Prep implements TracePrep {
   /** Stops the main thread's loop (to end, or to hand over to the Worker). */
   #loopStop = new Int32Array([-1, -1]);
   #handoverTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Exec and exit messages the main loop has handled (the handover waits for enough). */
+  #messagesSeen = 0;
   #handover: Promise<void> | undefined;
   #finishing = Promise.withResolvers<"finishing">();
   /** Element 0 set: the Worker lets execs through unrecorded. */
@@ -209,10 +218,13 @@ class Prep implements TracePrep {
       return "failed" as const;
     });
     if (this.#loopStop[0] >= 0) {
-      this.#handoverTimer = setTimeout(() => {
+      const check = () => {
         this.#handoverTimer = undefined;
-        this.#handover = this.#handOver(session);
-      }, HANDOVER_AFTER_MS);
+        if (this.#messagesSeen >= HANDOVER_AFTER_MESSAGES) {
+          this.#handover = this.#handOver(session);
+        } else this.#handoverTimer = setTimeout(check, HANDOVER_RECHECK_MS);
+      };
+      this.#handoverTimer = setTimeout(check, HANDOVER_AFTER_MS);
     }
   }
 
@@ -293,6 +305,7 @@ class Prep implements TracePrep {
   }
 
   #receive(batch: TraceMessage[]): void {
+    this.#messagesSeen += batch.length;
     if (this.#deliver) this.#deliver(batch);
     else this.#early.push(...batch);
   }
