@@ -23,6 +23,10 @@ const benches: { name: string; args: string[] }[] = [
     args: ["bench/trace_bench.ts", ...(quick ? ["300", "1"] : [])],
   },
   { name: "shim overhead", args: ["bench/shim.ts", ...(quick ? ["--runs", "5"] : [])] },
+  {
+    name: "server: ingest, search, replay (SQLite)",
+    args: ["bench/server.ts", ...(quick ? ["--quick"] : [])],
+  },
 ];
 
 let failed = 0;

@@ -783,13 +783,33 @@ export class Store {
         WHERE l.tsv @@ plainto_tsquery('simple', ?)`;
     }
     if (!seesAll(viewer)) (where.push("s.owner_id = ?"), params.push(viewer.id));
-    if (beforeId) (where.push("l.id < ?"), params.push(beforeId));
+    // On SQLite the rowid of lines_fts: FTS5 then walks its doclists newest first and stops at
+    // LIMIT, instead of sorting every match of a common word.
+    const id = this.dialect === "sqlite" ? "f.rowid" : "l.id";
+    if (beforeId) (where.push(`${id} < ?`), params.push(beforeId));
     if (sessionId) (where.push("l.session_id = ?"), params.push(sessionId));
-    params.push(limit);
-    const rows = await this.db.all<Row>(
-      `${sql}${where.map((w) => " AND " + w).join("")} ORDER BY l.id DESC LIMIT ?`,
-      params,
-    );
+    const filtered = `${sql}${where.map((w) => " AND " + w).join("")}`;
+    const ranges = this.dialect === "sqlite" && !seesAll(viewer) && !sessionId
+      ? await this.#ownLineRanges(viewer.id)
+      : undefined;
+    let rows: Row[] = [];
+    if (ranges) {
+      // Only the id ranges of the viewer's sessions: FTS5 skips others' newer matches.
+      for (const [lo, hi] of ranges) {
+        if (rows.length >= limit) break;
+        rows = rows.concat(
+          await this.db.all<Row>(
+            `${filtered} AND f.rowid BETWEEN ? AND ? ORDER BY f.rowid DESC LIMIT ?`,
+            [...params, lo, hi, limit - rows.length],
+          ),
+        );
+      }
+    } else {
+      rows = await this.db.all<Row>(`${filtered} ORDER BY ${id} DESC LIMIT ?`, [
+        ...params,
+        limit,
+      ]);
+    }
     const hits: LineHit[] = [];
     for (const r of rows) {
       const lineNo = Number(r.line_no);
@@ -813,6 +833,30 @@ export class Store {
       });
     }
     return hits;
+  }
+
+  /**
+   * The line id ranges of an owner's sessions, merged, newest first; undefined when there are
+   * too many to query one by one. SQLite gives a session's lines increasing ids in line order
+   * (one writer, AUTOINCREMENT), so its first and last lines bound them.
+   */
+  async #ownLineRanges(ownerId: number): Promise<[number, number][] | undefined> {
+    const rows = await this.db.all<{ lo: number | null; hi: number | null }>(
+      `SELECT (SELECT id FROM lines WHERE session_id = s.id ORDER BY line_no LIMIT 1) AS lo,
+       (SELECT id FROM lines WHERE session_id = s.id ORDER BY line_no DESC LIMIT 1) AS hi
+       FROM sessions s WHERE s.owner_id = ?`,
+      [ownerId],
+    );
+    const ranges = rows.filter((r) => r.lo !== null && r.hi !== null)
+      .map((r): [number, number] => [Number(r.lo), Number(r.hi)])
+      .sort((a, b) => b[1] - a[1]);
+    const merged: [number, number][] = [];
+    for (const [lo, hi] of ranges) {
+      const last = merged.at(-1);
+      if (last && hi >= last[0]) last[0] = Math.min(last[0], lo);
+      else merged.push([lo, hi]);
+    }
+    return merged.length <= 200 ? merged : undefined;
   }
 
   // ---- events ----

@@ -141,6 +141,39 @@ export function storeSuite(
     await assertRejects(() => store.putMeta(bob, id, meta(id, bob.name), Date.now()));
   });
 
+  test("a member's search pages newest first through their sessions only, interleaved with others'", async (store) => {
+    const { alice, bob, admin } = await users(store);
+    const [a1, b1, a2] = [uuidv7(), uuidv7(), uuidv7()];
+    for (const [owner, id] of [[alice, a1], [bob, b1], [alice, a2]] as const) {
+      await store.putMeta(owner, id, meta(id, owner.name), Date.now());
+    }
+    // Chunks from the three sessions alternate, so their line ids interleave.
+    const line = (who: string, n: number) => `[0.1,"o","needle ${who} ${n}\\r\\n"]\n`;
+    const prev: Record<string, string> = { [a1]: "", [b1]: "", [a2]: "" };
+    for (let seq = 0; seq < 3; seq++) {
+      for (
+        const [owner, id, who] of [[alice, a1, "a1"], [bob, b1, "b1"], [alice, a2, "a2"]] as const
+      ) {
+        const text = (seq === 0 ? HEADER : "") + line(who, seq) +
+          (seq === 2 ? '[0,"x","0"]\n' : "");
+        prev[id] = await send(store, owner, id, "cast", [text], seq, prev[id]);
+      }
+    }
+    const first = await store.searchLines(alice, { query: "needle", limit: 3, context: 0 });
+    assert(first.every((h) => h.sessionId !== b1), "no line of bob's session");
+    assert(first.every((h, i) => i === 0 || h.id < first[i - 1].id), "newest first");
+    const rest = await store.searchLines(alice, {
+      query: "needle",
+      limit: 10,
+      beforeId: first.at(-1)!.id,
+      context: 0,
+    });
+    const texts = [...first, ...rest].map((h) => h.text).sort();
+    assertEquals(texts, [0, 1, 2].flatMap((n) => [`needle a1 ${n}`, `needle a2 ${n}`]).sort());
+    assertEquals((await store.searchLines(bob, { query: "needle", limit: 10 })).length, 3);
+    assertEquals((await store.searchLines(admin, { query: "needle", limit: 10 })).length, 9);
+  });
+
   test("events are indexed and queried with fields, facets and a histogram", async (store) => {
     const { alice, admin } = await users(store);
     const id = uuidv7();
