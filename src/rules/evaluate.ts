@@ -11,6 +11,7 @@ import { evaluateSimpleRule } from "./fast_path.ts";
 import { buildGlobals, commandName } from "./globals.ts";
 import { readKubeconfig, readTextIfPresent, type TextReader } from "./kubeconfig.ts";
 import type { LuaLimits, LuaSession, SnippetOutcome } from "./lua_engine.ts";
+import { mark } from "../core/startup_marks.ts";
 import type { CliActions, Decision, Invocation, MatchedRule } from "./types.ts";
 
 export interface EvaluateOptions {
@@ -88,7 +89,9 @@ export async function evaluateCommand(
 
   let session: LuaSession | undefined;
   try {
+    mark("rules: lua needed");
     const engine = await import("./lua_engine.ts");
+    mark("rules: lua_engine imported");
     const snippets = [...lints, ...pending].map((item) => item.snippet.source);
     const kube = snippets.some((source) => source.includes("k8s_"))
       ? await readKubeconfig(invocation.env, options.readTextFile ?? readTextIfPresent)
@@ -97,7 +100,9 @@ export async function evaluateCommand(
       ...engine.DEFAULT_LUA_LIMITS,
       memoryBytes: options.memoryBytes ?? engine.DEFAULT_LUA_LIMITS.memoryBytes,
     };
+    mark("rules: kubeconfig read");
     session = await engine.openLuaSession(buildGlobals(invocation, kube), limits, options.wasmPath);
+    mark("rules: session open");
     return runInLua(session, config, lints, pending, fallback(), options.budgetMs);
   } catch (error) {
     const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
@@ -138,6 +143,7 @@ function runInLua(
     }
   });
 
+  mark("rules: snippets compiled");
   session.setDeadline(Date.now() + budgetMs);
   lints.forEach((lint, id) => {
     const outcome = compileErrors.get(id) ?? session.run(id, "lint");

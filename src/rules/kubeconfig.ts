@@ -33,11 +33,13 @@ export async function readKubeconfig(
 ): Promise<KubeconfigInfo> {
   const merged: KubeconfigInfo = { namespaces: Object.create(null) };
   const paths = kubeconfigPaths(env);
-  // Loaded here, not at the top: the yaml package costs about 30 ms to import.
-  const { parseKubeconfig } = await import("./kubeconfig_parse.ts");
   for (const [i, path] of paths.entries()) {
     const text = await read(path);
-    const info = text === undefined ? undefined : parseKubeconfig(text);
+    // Loaded here, not at the top, and only for a file that exists: the yaml package costs
+    // about 15–30 ms to import.
+    const info = text === undefined
+      ? undefined
+      : (await import("./kubeconfig_parse.ts")).parseKubeconfig(text);
     if (!info) continue;
     if (i === 0) merged.currentContext = info.currentContext;
     for (const [name, namespace] of Object.entries(info.namespaces)) {

@@ -1,10 +1,12 @@
-// The only module that imports wasmoon. Import it lazily (`await import(...)`): loading
-// wasmoon costs about 20 ms and its first engine about 15 ms more.
-import { type LuaEngine, LuaFactory, LuaLibraries } from "wasmoon";
+// The only module that imports wasmoon, itself loaded lazily (`await import(...)`) by the
+// rules. wasmoon is imported here on first use, not statically: in the bundle its code must
+// first see the environment set up by `withoutNode`.
+import type { LuaEngine, LuaFactory } from "wasmoon";
 import type { LuaSyntaxCheck, LuaSyntaxError } from "../config/mod.ts";
 import type { LuaGlobals } from "./globals.ts";
 import { luaLiteral } from "./lua_literal.ts";
 import { PRELUDE_LUA } from "./prelude_lua.ts";
+import { mark } from "../core/startup_marks.ts";
 
 export interface LuaLimits {
   /** Bytes snippets may allocate on top of the sandbox itself. */
@@ -42,12 +44,94 @@ export interface LuaSession {
   close(): void;
 }
 
-let factory: LuaFactory | undefined;
+type Wasmoon = typeof import("wasmoon");
 
-/** Shares the compiled WebAssembly module between sessions of this process. */
-function getFactory(wasmPath?: string): LuaFactory {
-  factory ??= new LuaFactory(wasmPath);
-  return factory;
+let loaded: Promise<{ wasmoon: Wasmoon; factory: LuaFactory }> | undefined;
+
+/** Loads wasmoon and its WebAssembly module once, shared by the sessions of this process. */
+function loadWasmoon(wasmPath?: string): Promise<{ wasmoon: Wasmoon; factory: LuaFactory }> {
+  loaded ??= (BUNDLED && wasmPath !== undefined ? loadBundled(wasmPath) : loadFromPackage(wasmPath))
+    .catch((error) => {
+      loaded = undefined;
+      throw error;
+    });
+  return loaded;
+}
+
+async function importWasmoon(): Promise<Wasmoon> {
+  const module: Wasmoon & { default?: Wasmoon } = await import("wasmoon");
+  // The bundle turns the CommonJS package into a chunk with only a default export.
+  return typeof module.LuaFactory === "function" ? module : module.default ?? module;
+}
+
+/** True in the installed bundle (an ES module chunk), false when run from the sources. */
+const BUNDLED = import.meta.url.endsWith(".js");
+
+async function loadFromPackage(wasmPath?: string) {
+  const wasmoon = await importWasmoon();
+  const factory = new wasmoon.LuaFactory(wasmPath);
+  await factory.getLuaModule();
+  mark("lua: wasmoon loaded");
+  return { wasmoon, factory };
+}
+
+/**
+ * In the bundle, wasmoon's Emscripten glue would take Deno for Node (it sees `process`) and
+ * load Deno's Node compatibility layer (node:module, fs, path, url: about 20 ms) just to read
+ * glue.wasm. Instead it is made to start in its web worker mode, which needs none of that,
+ * and its one fetch (of glue.wasm) is answered from the bytes read here: Deno's own fetch and
+ * Response cost about 7 ms more to start than compiling the module does.
+ */
+async function loadBundled(wasmPath: string) {
+  const bytes = await Deno.readFile(wasmPath);
+  mark("lua: wasm read");
+  return await withoutNode(bytes, async () => {
+    const wasmoon = await importWasmoon();
+    mark("lua: wasmoon imported");
+    const factory = new wasmoon.LuaFactory(GLUE_URL);
+    await factory.getLuaModule();
+    mark("lua: wasmoon loaded (worker mode)");
+    return { wasmoon, factory };
+  });
+}
+
+/** What the glue is told glue.wasm is at, answered by the stand-in fetch of `withoutNode`. */
+const GLUE_URL = "ddcoterm-bundled:glue.wasm";
+
+/**
+ * Runs `fn` with the globals the glue uses to pick its environment set for a web worker:
+ * `process` hidden, `importScripts` and `location` defined, a `fetch` that only serves
+ * GLUE_URL and no `WebAssembly.instantiateStreaming` (so the glue compiles the bytes it got).
+ * Everything is restored after, also on errors.
+ */
+async function withoutNode<T>(wasm: Uint8Array, fn: () => Promise<T>): Promise<T> {
+  const glueFetch = (url: unknown) =>
+    url === GLUE_URL
+      ? Promise.resolve({
+        ok: true,
+        arrayBuffer: () => Promise.resolve(wasm.slice().buffer),
+      })
+      : Promise.reject(new Error(`unexpected fetch of ${String(url)} while loading Lua`));
+  const overrides: [Record<string, unknown>, string, unknown][] = [
+    [globalThis as Record<string, unknown>, "process", undefined],
+    [globalThis as Record<string, unknown>, "importScripts", () => {}],
+    [globalThis as Record<string, unknown>, "location", { href: import.meta.url }],
+    [globalThis as Record<string, unknown>, "fetch", glueFetch],
+    [WebAssembly as unknown as Record<string, unknown>, "instantiateStreaming", undefined],
+  ];
+  const saved = overrides.map(([target, name]) => Object.getOwnPropertyDescriptor(target, name));
+  for (const [target, name, value] of overrides) {
+    Object.defineProperty(target, name, { value, configurable: true, writable: true });
+  }
+  try {
+    return await fn();
+  } finally {
+    overrides.forEach(([target, name], i) => {
+      const descriptor = saved[i];
+      if (descriptor) Object.defineProperty(target, name, descriptor);
+      else delete target[name];
+    });
+  }
 }
 
 export async function openLuaSession(
@@ -55,20 +139,25 @@ export async function openLuaSession(
   limits: LuaLimits = DEFAULT_LUA_LIMITS,
   wasmPath?: string,
 ): Promise<LuaSession> {
-  const engine = await getFactory(wasmPath).createEngine({
+  const { wasmoon, factory } = await loadWasmoon(wasmPath);
+  const engine = await factory.createEngine({
     openStandardLibs: false,
     injectObjects: false,
     enableProxy: false,
     traceAllocations: true,
   });
+  mark("lua: engine created");
   try {
-    loadSafeLibraries(engine);
+    loadSafeLibraries(engine, wasmoon.LuaLibraries);
+    mark("lua: libraries loaded");
     const data = luaLiteral({
       globals: { ...globals },
       pattern_steps: limits.patternSteps,
       sort_max: limits.sortMax,
     });
+    mark("lua: data literal built");
     engine.doStringSync(`local DATA = ${data}\n${PRELUDE_LUA}`);
+    mark("lua: prelude run");
     const lua = engine.global;
     lua.setMemoryMax(lua.getMemoryUsed() + limits.memoryBytes);
     return new WasmoonSession(engine);
@@ -78,7 +167,7 @@ export async function openLuaSession(
   }
 }
 
-function loadSafeLibraries(engine: LuaEngine): void {
+function loadSafeLibraries(engine: LuaEngine, LuaLibraries: Wasmoon["LuaLibraries"]): void {
   const lua = engine.global;
   lua.loadLibrary(LuaLibraries.Base);
   lua.loadLibrary(LuaLibraries.String);
