@@ -11,6 +11,7 @@ import { say } from "./output.ts";
 import { mark } from "../core/startup_marks.ts";
 import { processInfoMode, recordProgram, type RecordSettings, resolveProgram } from "./record.ts";
 import { bundledWasmPath } from "./self.ts";
+import { redactModule } from "./redaction.ts";
 import { askLine, confirmLint } from "./tty.ts";
 
 export interface GuardedRun {
@@ -84,7 +85,7 @@ export async function runGuarded(run: GuardedRun): Promise<number> {
       say(`${name}: this command needs approval (${describeSource(decision)})`);
       const { ApprovalApi } = await import("../approval/mod.ts");
       const api = new ApprovalApi(connection);
-      const { redactString } = await import("../redact/mod.ts");
+      const { redactString } = await redactModule();
       const command = redactString(run.argv.join(" "), config.redaction);
       const incident = await flow.chooseIncident(api, {
         automatic: next.actions.includes("incidents"),
@@ -140,8 +141,11 @@ export async function runGuarded(run: GuardedRun): Promise<number> {
         );
         reason = askLine("Reason for breaking glass (one line): ");
       }
-      const { redactString } = await import("../redact/mod.ts");
+      mark("guard: planned");
+      const { redactString } = await redactModule();
+      mark("guard: redaction loaded");
       const command = redactString(run.argv.join(" "), config.redaction);
+      mark("guard: command redacted");
       const events = [guardrailEvent(command, decision, lintAnswers)];
       const incident = next.actions.includes("incidents")
         ? await incidentToLink(config, home)
@@ -237,7 +241,7 @@ async function auditInto(
   lints: LintAnswer[],
 ): Promise<void> {
   const { config } = await loadConfig(configPath(run.env));
-  const { redactString } = await import("../redact/mod.ts");
+  const { redactString } = await redactModule();
   const event = guardrailEvent(redactString(run.argv.join(" "), config.redaction), decision, lints);
   appendToSession(sessionsDir(ddcotermHome()), sessionId, event.type, event.fields);
 }

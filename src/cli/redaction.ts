@@ -1,4 +1,5 @@
 import type { RedactionConfig } from "../core/redaction_config.ts";
+import { ddcotermHome } from "../core/home.ts";
 import type { StreamFilter } from "../record/mod.ts";
 
 export interface Redaction {
@@ -9,11 +10,19 @@ export interface Redaction {
 }
 
 /**
- * The session's redaction, from the `redaction:` config. Imported on demand: the rule set is
- * the largest module of the recorder.
+ * The redaction module, with its derived tables cached under $DDCOTERM_HOME/cache: a
+ * recorder's start-up then skips building them. Imported on demand: the rule set is the
+ * largest module of the recorder.
  */
+export async function redactModule(): Promise<typeof import("../redact/mod.ts")> {
+  const mod = await import("../redact/mod.ts");
+  mod.cacheTablesIn(`${ddcotermHome()}/cache`);
+  return mod;
+}
+
+/** The session's redaction, from the `redaction:` config. */
 export async function loadRedaction(config: RedactionConfig): Promise<Redaction> {
-  const { createRedactor, redactString } = await import("../redact/mod.ts");
+  const { createRedactor, redactString } = await redactModule();
   // Fail now, before anything runs, if a custom rule is bad.
   createRedactor(config);
   const clock = () => performance.now();

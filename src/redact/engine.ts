@@ -6,6 +6,7 @@ import type { RedactionConfig } from "../core/redaction_config.ts";
 import { isPlaceholder } from "./rules/common.ts";
 import { BUILTIN_RULES, type Rule } from "./rules/mod.ts";
 import { shannonEntropy } from "./entropy.ts";
+import { type GramLayout, GramSet } from "./scanner.ts";
 
 /** A bad `redaction:` setting; the message is one sentence naming the rule or pattern. */
 export class RedactionConfigError extends Error {
@@ -17,6 +18,8 @@ export class RedactionConfigError extends Error {
 
 export interface CompiledRule {
   id: string;
+  /** The regex's source ("(?!)" for a rule the line state machine implements). */
+  source: string;
   /** Global, for finding candidates. */
   find: RegExp;
   /** Sticky, with match indices: where a confirmed secret is. */
@@ -29,6 +32,20 @@ export interface CompiledRule {
   validate?: Rule["validate"];
   after?: Rule["after"];
   needs?: string[];
+}
+
+/**
+ * What the Engine derives from the rules' keywords (and the scanner's gram table), in a form
+ * that survives JSON: rules and keywords are referred to by index.
+ */
+export interface EngineTables {
+  source: string;
+  keywords: string[];
+  /** Per keyword: indices into Engine.rules of the rules a hit on it runs. */
+  byKeyword: number[][];
+  /** Per keyword: Engine.keywordNeeds. */
+  needs: (string[] | null)[];
+  grams: GramLayout;
 }
 
 /** A detected secret in a line's text: [start, end) in that text. */
@@ -83,7 +100,16 @@ export class Engine {
   readonly #byKeyword = new Map<string, CompiledRule[]>();
   readonly #allow: RegExp[];
 
-  constructor(config: RedactionConfig) {
+  /** What the derived tables are computed from: a cached copy is used only for the same. */
+  readonly tablesSource: string;
+  #tables: EngineTables | undefined;
+  #grams: GramSet | undefined;
+
+  /**
+   * `cached`: tables a previous run derived (see tables()); used when their source matches
+   * this rule set, else ignored.
+   */
+  constructor(config: RedactionConfig, cached?: EngineTables | null) {
     const disabled = new Set(config.disable);
     this.#allow = config.allow.map((src, i) => {
       try {
@@ -112,14 +138,28 @@ export class Engine {
     }
     this.rules = entries.map((e) => e.rule);
     this.always = entries.filter((e) =>
-      e.keywords.length === 0 && !e.rule.after && e.rule.re.source !== "(?!)"
+      e.keywords.length === 0 && !e.rule.after && e.rule.source !== "(?!)"
     )
       .map((e) => e.rule);
     this.afterRules = this.rules.filter((r) => r.after);
+    this.tablesSource = JSON.stringify([
+      STRUCTURAL_KEYWORDS,
+      entries.map((e) => [e.keywords, e.rule.needs ?? null, e.rule.source === "(?!)"]),
+    ]);
+    if (cached && cached.source === this.tablesSource) {
+      this.#tables = cached;
+      this.keywords = cached.keywords;
+      cached.keywords.forEach((k, i) => {
+        this.#byKeyword.set(k, cached.byKeyword[i].map((r) => this.rules[r]));
+        this.keywordNeeds.set(k, cached.needs[i]);
+      });
+      this.#finder = new KeywordFinder(this.keywords);
+      return;
+    }
     const direct = new Map<string, CompiledRule[]>();
     for (const { rule, keywords } of entries) {
       // Rules the line state machine implements have no regex to run.
-      if (rule.re.source === "(?!)") continue;
+      if (rule.source === "(?!)") continue;
       for (const k of keywords) {
         if (!direct.has(k)) direct.set(k, []);
         direct.get(k)!.push(rule);
@@ -129,7 +169,7 @@ export class Engine {
     this.keywords = [...all].sort((a, b) => b.length - a.length);
     // A hit on a keyword also runs the rules of every keyword inside it ("password" ⊃ "pass").
     // Keywords are looked up by their first character at each position of the longer one:
-    // this runs at every start-up, so it avoids comparing every pair.
+    // this runs at every start-up without a table cache, so it avoids comparing every pair.
     const byFirst = new Map<string, string[]>();
     for (const k2 of direct.keys()) {
       const list = byFirst.get(k2[0]);
@@ -156,6 +196,30 @@ export class Engine {
       this.keywordNeeds.set(k, open ? null : [...needs]);
     }
     this.#finder = new KeywordFinder(this.keywords);
+  }
+
+  /** True when the derived tables came from the cache given to the constructor. */
+  get tablesCached(): boolean {
+    return this.#tables !== undefined;
+  }
+
+  /** The scanner's gram table for the keywords, built on first use. */
+  get grams(): GramSet {
+    this.#grams ??= new GramSet(this.keywords, this.keywordNeeds, this.#tables?.grams);
+    return this.#grams;
+  }
+
+  /** The derived tables, to cache for later runs (builds the gram table if not yet built). */
+  tables(): EngineTables {
+    if (this.#tables) return this.#tables;
+    const index = new Map(this.rules.map((r, i) => [r, i]));
+    return {
+      source: this.tablesSource,
+      keywords: this.keywords,
+      byKeyword: this.keywords.map((k) => this.#byKeyword.get(k)!.map((r) => index.get(r)!)),
+      needs: this.keywords.map((k) => this.keywordNeeds.get(k) ?? null),
+      grams: this.grams.layout,
+    };
   }
 
   /** True when some keyword occurs in `text` (the slow-path recheck of a scanner hit). */
@@ -340,12 +404,20 @@ function finish(cur: Span, best: Span): Span {
   };
 }
 
+/** Built-in regexes are made on first use: most runs see few keyword lines, if any. */
 function compileBuiltin(r: Rule): CompiledRule {
-  const flags = new Set(r.regex.flags.replace(/[gyd]/g, "").split(""));
+  let find: RegExp | undefined;
+  let re: RegExp | undefined;
+  const flags = () => r.regex.flags.replace(/[gyd]/g, "");
   return {
     id: r.id,
-    find: new RegExp(r.regex.source, [...flags].join("") + "g"),
-    re: new RegExp(r.regex.source, [...flags].join("") + "yd"),
+    source: r.regex.source,
+    get find() {
+      return find ??= new RegExp(r.regex.source, flags() + "g");
+    },
+    get re() {
+      return re ??= new RegExp(r.regex.source, flags() + "yd");
+    },
     group: r.group ?? 0,
     keep: Math.min(r.keep ?? 0, 7),
     minEntropy: r.minEntropy ?? 0,
@@ -391,6 +463,7 @@ function compileCustom(c: RedactionConfig["rules"][number]): CompiledRule {
   }
   return {
     id: c.id,
+    source: re.source,
     find: re,
     re: new RegExp(c.regex, "yd"),
     group,

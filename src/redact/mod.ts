@@ -10,7 +10,9 @@
  * ```
  */
 import { DEFAULT_REDACTION_CONFIG, type RedactionConfig } from "../core/redaction_config.ts";
-import { Engine } from "./engine.ts";
+import { mark } from "../core/startup_marks.ts";
+import { VERSION } from "../core/version.ts";
+import { Engine, type EngineTables } from "./engine.ts";
 import { PassThrough, type Redactor, StreamRedactor } from "./stream.ts";
 
 export { listRules, RedactionConfigError } from "./engine.ts";
@@ -18,17 +20,61 @@ export type { Finding, Redactor, RedactResult } from "./stream.ts";
 export { MAX_LINE, MAX_WORD, QUIET_MS, WORD_QUIET_MS } from "./stream.ts";
 
 const engines = new Map<string, Engine>();
+let tableCacheDir: string | undefined;
+
+/**
+ * Keeps the engine's derived tables (keyword maps, the scanner's gram table) in `dir`, so a
+ * later process with the same rules skips building them. Off until called (the CLI does).
+ */
+export function cacheTablesIn(dir: string | undefined): void {
+  tableCacheDir = dir;
+}
 
 /** One compiled rule set per distinct config (compiling is the expensive part). */
 function engineFor(config: RedactionConfig): Engine {
   const key = JSON.stringify([config.disable, config.rules, config.allow]);
   let e = engines.get(key);
   if (!e) {
-    e = new Engine(config);
+    e = tableCacheDir === undefined ? new Engine(config) : cachedEngine(config, tableCacheDir, key);
     if (engines.size > 8) engines.clear();
     engines.set(key, e);
   }
   return e;
+}
+
+/**
+ * An Engine built with the tables cached under `dir` (by version and config), which are
+ * written there when missing or stale. Cache trouble only costs the time it was meant to save.
+ */
+function cachedEngine(config: RedactionConfig, dir: string, key: string): Engine {
+  const file = `${dir}/redact-tables-${VERSION}-${fnv1a(key)}.json`;
+  let cached: EngineTables | null = null;
+  try {
+    cached = JSON.parse(Deno.readTextFileSync(file));
+  } catch {
+    // Missing or unreadable: built and written below.
+  }
+  mark("redact: tables read");
+  const engine = new Engine(config, cached);
+  mark("redact: engine built");
+  if (!engine.tablesCached) {
+    try {
+      Deno.mkdirSync(dir, { recursive: true });
+      const tmp = `${file}.${Deno.pid}.tmp`;
+      Deno.writeTextFileSync(tmp, JSON.stringify(engine.tables()));
+      Deno.renameSync(tmp, file);
+    } catch {
+      // A read-only home: every run builds the tables.
+    }
+  }
+  return engine;
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 units, as 8 hex digits. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /**

@@ -36,38 +36,72 @@ interface Check {
   needs: Uint8Array[] | null;
 }
 
+/**
+ * A GramSet's content as JSON holds it cheaply: one flat list of, for each gram, the gram, the
+ * number of its keywords and their indices.
+ */
+export type GramLayout = number[];
+
 export class GramSet {
   readonly bits = new Uint8Array(1 << (TABLE_BITS - 3));
   /** Gram → keywords starting with it. */
   readonly checks = new Map<number, Check[]>();
+  /** The same as indices into the keywords, in order: what a table cache stores. */
+  readonly layout: GramLayout;
 
-  constructor(keywords: string[], needs: Map<string, string[] | null> = new Map()) {
+  /** `layout`: this table as an earlier run built it for the same keywords and needs. */
+  constructor(
+    keywords: string[],
+    needs: Map<string, string[] | null> = new Map(),
+    layout?: GramLayout,
+  ) {
     const enc = new TextEncoder();
-    for (const k of keywords) {
-      const codes = [...k].map((ch) => LOWER[ch.charCodeAt(0) & 0xff]);
-      const folded = codes.map((c) => c | FOLD);
+    const checks: Check[] = keywords.map((k) => {
       const n = needs.get(k);
-      const check: Check = {
-        kw: k === "://" ? "url" : new Uint8Array(codes),
+      return {
+        kw: k === "://"
+          ? "url"
+          : new Uint8Array([...k].map((ch) => LOWER[ch.charCodeAt(0) & 0xff])),
         needs: n ? n.map((x) => enc.encode(x)) : null,
       };
-      if (codes.length >= 4) {
-        this.#add(folded.slice(0, 4), check);
-      } else if (codes.length === 3) {
-        // Short keywords: grams of the keyword and any byte after it, confirmed like the rest.
-        for (const a of FOLLOW) this.#add([...folded, a], check);
-      } else if (codes.length === 2) {
-        for (const a of FOLLOW) for (const b of FOLLOW) this.#add([...folded, a, b], check);
+    });
+    if (layout) {
+      this.layout = layout;
+      for (let at = 0; at < layout.length; at += 2 + layout[at + 1]) {
+        const list: Check[] = [];
+        for (let j = at + 2; j < at + 2 + layout[at + 1]; j++) list.push(checks[layout[j]]);
+        this.#set(layout[at], list);
       }
+      return;
+    }
+    const byGram = new Map<number, number[]>();
+    const add = (c: number[], i: number) => {
+      // Kept as a signed 32-bit integer, like the scanner's rolling value (no boxing).
+      const g = (c[0] << 24) | (c[1] << 16) | (c[2] << 8) | c[3];
+      const prev = byGram.get(g);
+      if (prev) prev.push(i);
+      else byGram.set(g, [i]);
+    };
+    keywords.forEach((k, i) => {
+      const folded = [...k].map((ch) => LOWER[ch.charCodeAt(0) & 0xff] | FOLD);
+      if (folded.length >= 4) {
+        add(folded.slice(0, 4), i);
+      } else if (folded.length === 3) {
+        // Short keywords: grams of the keyword and any byte after it, confirmed like the rest.
+        for (const a of FOLLOW) add([...folded, a], i);
+      } else if (folded.length === 2) {
+        for (const a of FOLLOW) for (const b of FOLLOW) add([...folded, a, b], i);
+      }
+    });
+    this.layout = [];
+    for (const [g, ks] of byGram) {
+      this.layout.push(g, ks.length, ...ks);
+      this.#set(g, ks.map((i) => checks[i]));
     }
   }
 
-  #add(c: number[], check: Check): void {
-    // Kept as a signed 32-bit integer, like the scanner's rolling value (no boxing).
-    const g = (c[0] << 24) | (c[1] << 16) | (c[2] << 8) | c[3];
-    const prev = this.checks.get(g);
-    if (prev) prev.push(check);
-    else this.checks.set(g, [check]);
+  #set(g: number, checks: Check[]): void {
+    this.checks.set(g, checks);
     const idx = Math.imul(g, HASH_MUL) >>> (32 - TABLE_BITS);
     this.bits[idx >>> 3] |= 1 << (idx & 7);
   }

@@ -23,7 +23,7 @@ import {
   type PhysLine,
 } from "./lines.ts";
 import { maskBytes } from "./mask.ts";
-import { gramSetFor, LineScanner, specialLine } from "./scanner.ts";
+import { LineScanner, specialLine } from "./scanner.ts";
 
 export type { Finding } from "./lines.ts";
 
@@ -72,7 +72,7 @@ export class StreamRedactor implements Redactor {
 
   constructor(engine: Engine, clock: () => number, depth = 0) {
     this.#clock = clock;
-    this.#scanner = new LineScanner(gramSetFor(engine.keywords, engine.keywordNeeds));
+    this.#scanner = new LineScanner(engine.grams);
     // Decoded base64 is checked by a redactor of its own: findings there mean a secret.
     const inner = depth < MAX_DEPTH
       ? (bytes: Uint8Array) => {
