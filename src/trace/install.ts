@@ -13,10 +13,6 @@ const SECCOMP_FILTER_FLAG_TSYNC = 1;
 const SECCOMP_FILTER_FLAG_NEW_LISTENER = 8;
 /** TSYNC and NEW_LISTENER both return an fd on success: this makes a sync failure ESRCH. */
 const SECCOMP_FILTER_FLAG_TSYNC_ESRCH = 16;
-const SYS_SECCOMP: Partial<Record<typeof Deno.build.arch, number>> = {
-  x86_64: 317,
-  aarch64: 277,
-};
 const ENOSYS = 38;
 
 export interface Installed {
@@ -32,8 +28,7 @@ export interface Installed {
  * seccomp act on the calling thread, so both are synchronous calls here.
  */
 export function installFilter(): Installed | { errno: number } {
-  const nr = SYS_SECCOMP[Deno.build.arch];
-  if (nr === undefined) return { errno: ENOSYS };
+  if (Deno.build.arch !== "x86_64" && Deno.build.arch !== "aarch64") return { errno: ENOSYS };
   const c = installLib();
   const filter = encodeFilter(execFilter());
   const program = new Uint8Array(16);
@@ -42,8 +37,7 @@ export function installFilter(): Installed | { errno: number } {
   view.setBigUint64(8, pointerOf(filter), true);
   const flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_TSYNC |
     SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
-  const install = () =>
-    Number(c.syscall(BigInt(nr), BigInt(SECCOMP_SET_MODE_FILTER), BigInt(flags), program));
+  const install = () => c.seccomp(SECCOMP_SET_MODE_FILTER, flags, program);
   const root = Deno.uid() === 0;
   let fd = root ? install() : -1;
   let noNewPrivs = false;

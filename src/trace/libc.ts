@@ -2,45 +2,142 @@
  * The libc calls exec tracing needs, separate from src/pty's: tracing runs them synchronously
  * on the thread that must own them (prctl and seccomp act on the calling thread; the drainer
  * and the proc Worker block in them on purpose) and reads errno, which a `nonblocking` call on
- * a pool thread cannot. Each group is bound on first use: the drainer pays only for its own.
+ * a pool thread cannot. Bound on first use: the drainer pays only for what it calls.
  */
 
-const ERRNO = { __errno_location: { parameters: [], result: "pointer" } } as const;
-
-const FILE = {
-  open: { parameters: ["buffer", "i32", "u32"], result: "i32" },
-  close: { parameters: ["i32"], result: "i32" },
-  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
+/**
+ * The synchronous calls go through one symbol, syscall(2): each synchronous symbol costs
+ * ~0.25 ms of start-up to bind, and the recorder binds these right before its command starts.
+ * syscall() sets errno as the wrappers do. Pointers are passed as addresses (pointerOf).
+ */
+const RAW_SYMBOLS = {
+  __errno_location: { parameters: [], result: "pointer" },
+  syscall: {
+    parameters: ["i64", "u64", "u64", "u64", "u64", "u64", "u64"],
+    result: "i64",
+  },
 } as const;
+
+/** Syscall numbers: x86_64, aarch64 (which has no open, readlink or poll: the *at/ppoll forms). */
+const NR = {
+  read: [0, 63],
+  write: [1, 64],
+  close: [3, 57],
+  ppoll: [271, 73],
+  ioctl: [16, 29],
+  pipe2: [293, 59],
+  process_vm_readv: [310, 270],
+  openat: [257, 56],
+  readlinkat: [267, 78],
+  statx: [332, 291],
+  getxattr: [191, 8],
+  pidfd_open: [434, 434],
+  prctl: [157, 167],
+  seccomp: [317, 277],
+} as const;
+const ARCH_INDEX = Deno.build.arch === "aarch64" ? 1 : 0;
+const AT_FDCWD = -100;
+
+type Arg = number | bigint;
+type Raw = (nr: keyof typeof NR, ...args: Arg[]) => number;
+
+let raw: Raw | undefined;
+let errnoOf: (() => Deno.PointerValue) | undefined;
+
+function rawCall(): Raw {
+  if (raw) return raw;
+  const symbols = Deno.dlopen("libc.so.6", RAW_SYMBOLS).symbols;
+  errnoOf = symbols.__errno_location;
+  const call = symbols.syscall;
+  raw = (nr, a = 0, b = 0, c = 0, d = 0, e = 0, f = 0) =>
+    Number(call(BigInt(NR[nr][ARCH_INDEX]), big(a), big(b), big(c), big(d), big(e), big(f)));
+  return raw;
+}
+
+/** As a u64 argument: negative ints (AT_FDCWD, -1) as their two's complement. */
+function big(value: Arg): bigint {
+  return BigInt.asUintN(64, BigInt(value));
+}
+
+function address(buffer: Buffer | null): bigint {
+  return buffer === null ? 0n : pointerOf(buffer);
+}
+
+type Buffer = ArrayBufferView | ArrayBuffer;
+
+/** poll(2) as ppoll: the timeout in ms, negative for none. */
+function makePoll(sys: Raw): (fds: Buffer, n: bigint, timeout: number) => number {
+  const timespec = new BigInt64Array(2);
+  return (fds, n, timeout) => {
+    if (timeout >= 0) {
+      timespec[0] = BigInt(Math.floor(timeout / 1000));
+      timespec[1] = BigInt((timeout % 1000) * 1_000_000);
+    }
+    return sys("ppoll", address(fds), n, timeout >= 0 ? pointerOf(timespec) : 0n, 0n, 8n);
+  };
+}
+
+function makeFile(sys: Raw) {
+  return {
+    open: (path: Buffer, flags: number, mode: number): number =>
+      sys("openat", AT_FDCWD, address(path), flags, mode),
+    close: (fd: number): number => sys("close", fd),
+    read: (fd: number, buffer: Buffer, n: bigint): number => sys("read", fd, address(buffer), n),
+    write: (fd: number, buffer: Buffer, n: bigint): number => sys("write", fd, address(buffer), n),
+    poll: makePoll(sys),
+  };
+}
+
+function makeIoctl(sys: Raw): (fd: number, request: bigint, arg: Buffer) => number {
+  return (fd, request, arg) => sys("ioctl", fd, request, address(arg));
+}
 
 /** Installing the filter, on the recorder's main thread. */
-const INSTALL_SYMBOLS = {
-  ...ERRNO,
-  prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
-  // seccomp(2) has no glibc wrapper in 2.36: syscall(SYS_seccomp, op, flags, args).
-  syscall: { parameters: ["i64", "i64", "i64", "buffer"], result: "i64" },
-} as const;
+function makeInstall(sys: Raw) {
+  return {
+    prctl: (option: number, a: bigint, b: bigint, c: bigint, d: bigint): number =>
+      sys("prctl", option, a, b, c, d),
+    seccomp: (op: number, flags: number, args: Buffer): number =>
+      sys("seccomp", op, flags, address(args)),
+  };
+}
 
 /** The supervisor: notifications, process memory, file checks. */
-const SUPERVISOR_SYMBOLS = {
-  ...ERRNO,
-  ...FILE,
-  pipe2: { parameters: ["buffer", "i32"], result: "i32" },
-  process_vm_readv: {
-    parameters: ["i32", "buffer", "u64", "buffer", "u64", "u64"],
-    result: "isize",
-  },
-  openat: { parameters: ["i32", "buffer", "i32", "u32"], result: "i32" },
-  readlinkat: { parameters: ["i32", "buffer", "buffer", "usize"], result: "isize" },
-  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
-  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
-  statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
-  getxattr: { parameters: ["buffer", "buffer", "buffer", "usize"], result: "isize" },
-  pidfd_open: { parameters: ["i32", "u32"], result: "i32" },
-} as const;
-
+function makeSupervisor(sys: Raw) {
+  return {
+    ...makeFile(sys),
+    pipe2: (fds: Buffer, flags: number): number => sys("pipe2", address(fds), flags),
+    process_vm_readv: (
+      pid: number,
+      local: Buffer,
+      localCount: bigint,
+      remote: Buffer,
+      remoteCount: bigint,
+      flags: bigint,
+    ): number =>
+      sys(
+        "process_vm_readv",
+        pid,
+        address(local),
+        localCount,
+        address(remote),
+        remoteCount,
+        flags,
+      ),
+    openat: (dirfd: number, path: Buffer, flags: number, mode: number): number =>
+      sys("openat", dirfd, address(path), flags, mode),
+    readlinkat: (dirfd: number, path: Buffer, out: Buffer, size: bigint): number =>
+      sys("readlinkat", dirfd, address(path), address(out), size),
+    ioctl: makeIoctl(sys),
+    readlink: (path: Buffer, out: Buffer, size: bigint): number =>
+      sys("readlinkat", AT_FDCWD, address(path), address(out), size),
+    statx: (dirfd: number, path: Buffer, flags: number, mask: number, out: Buffer): number =>
+      sys("statx", dirfd, address(path), flags, mask, address(out)),
+    getxattr: (path: Buffer, name: Buffer, value: Buffer | null, size: bigint): number =>
+      sys("getxattr", address(path), address(name), address(value), size),
+    pidfd_open: (pid: number, flags: number): number => sys("pidfd_open", pid, flags),
+  };
+}
 /**
  * The supervisor's waits on the main thread: on a pool thread, so the event loop runs on. The
  * drainer's spawn too: its exec stops at the filter until the loop answers it.
@@ -74,30 +171,25 @@ const SPAWN_SYMBOLS = {
 } as const;
 
 /** The drainer: answer notifications until nobody is left to ask. */
-const DRAIN_SYMBOLS = {
-  ...ERRNO,
-  poll: FILE.poll,
-  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
-} as const;
+function makeDrain(sys: Raw) {
+  return { poll: makePoll(sys), ioctl: makeIoctl(sys) };
+}
 
 type Symbols<S extends Deno.ForeignLibraryInterface> = Deno.DynamicLibrary<S>["symbols"];
 
-let install: Symbols<typeof INSTALL_SYMBOLS> | undefined;
-let supervisor: Symbols<typeof SUPERVISOR_SYMBOLS> | undefined;
+let install: ReturnType<typeof makeInstall> | undefined;
+let supervisor: ReturnType<typeof makeSupervisor> | undefined;
+let drain: ReturnType<typeof makeDrain> | undefined;
 let wait: Symbols<typeof WAIT_SYMBOLS> | undefined;
 let spawn: Symbols<typeof SPAWN_SYMBOLS> | undefined;
-let drain: Symbols<typeof DRAIN_SYMBOLS> | undefined;
-let errnoOf: (() => Deno.PointerValue) | undefined;
 
-export function installLib(): Symbols<typeof INSTALL_SYMBOLS> {
-  install ??= Deno.dlopen("libc.so.6", INSTALL_SYMBOLS).symbols;
-  errnoOf ??= install.__errno_location;
+export function installLib(): ReturnType<typeof makeInstall> {
+  install ??= makeInstall(rawCall());
   return install;
 }
 
-export function supervisorLib(): Symbols<typeof SUPERVISOR_SYMBOLS> {
-  supervisor ??= Deno.dlopen("libc.so.6", SUPERVISOR_SYMBOLS).symbols;
-  errnoOf ??= supervisor.__errno_location;
+export function supervisorLib(): ReturnType<typeof makeSupervisor> {
+  supervisor ??= makeSupervisor(rawCall());
   return supervisor;
 }
 
@@ -111,9 +203,8 @@ export function spawnLib(): Symbols<typeof SPAWN_SYMBOLS> {
   return spawn;
 }
 
-export function drainLib(): Symbols<typeof DRAIN_SYMBOLS> {
-  drain ??= Deno.dlopen("libc.so.6", DRAIN_SYMBOLS).symbols;
-  errnoOf ??= drain.__errno_location;
+export function drainLib(): ReturnType<typeof makeDrain> {
+  drain ??= makeDrain(rawCall());
   return drain;
 }
 
@@ -149,7 +240,7 @@ export function cString(value: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-export function pointerOf(buffer: BufferSource): bigint {
+export function pointerOf(buffer: ArrayBufferView | ArrayBuffer): bigint {
   return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
 }
 

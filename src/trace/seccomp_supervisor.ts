@@ -48,6 +48,12 @@ export interface SeccompLoopOptions {
   watched?: [number, number][];
   /** Shared with the recorder: element 0 non-zero lets execs through unrecorded. */
   control?: Int32Array;
+  /**
+   * run() only: `fire` is called on the first wake-up at or after `dueAt()` (a
+   * performance.now() time; Infinity: not due), and the wait never lasts past it. A timer
+   * without setTimeout, whose first use costs the process ~4 ms of start-up.
+   */
+  timer?: { dueAt(): number; fire(): void };
 }
 
 /** Why the loop ended: every traced process is gone, or the recorder asked. */
@@ -83,10 +89,14 @@ export class SeccompLoop {
 
   /** Answers notifications until the stop fd is readable or every traced process is gone. */
   async run(): Promise<LoopEnd> {
+    const { timer } = this.options;
     while (true) {
       const fds = this.#pollSet();
-      const end = this.#after(await waitLib().poll(fds, BigInt(fds.length / 8), -1), fds);
+      const due = timer ? timer.dueAt() : Infinity;
+      const timeout = due === Infinity ? -1 : Math.max(0, Math.ceil(due - performance.now()));
+      const end = this.#after(await waitLib().poll(fds, BigInt(fds.length / 8), timeout), fds);
       if (end) return end;
+      if (timer && performance.now() >= timer.dueAt()) timer.fire();
     }
   }
 

@@ -125,11 +125,12 @@ class Prep implements TracePrep {
   #loopEnd: Promise<LoopEnd | "failed"> | undefined;
   /** Stops the main thread's loop (to end, or to hand over to the Worker). */
   #loopStop = new Int32Array([-1, -1]);
-  #handoverTimer: ReturnType<typeof setTimeout> | undefined;
   /** Exec and exit messages the main loop has handled (the handover waits for enough). */
   #messagesSeen = 0;
   #handover: Promise<void> | undefined;
   #finishing = Promise.withResolvers<"finishing">();
+  /** finish() has begun: no handover starts from then on. */
+  #finishingNow = false;
   /** Element 0 set: the Worker lets execs through unrecorded. */
   #control = new Int32Array(new SharedArrayBuffer(4));
   #worker: Worker | undefined;
@@ -207,25 +208,27 @@ class Prep implements TracePrep {
     }
     if (c.pipe2(new Uint8Array(this.#loopStop.buffer), O_CLOEXEC) !== 0) this.#loopStop.fill(-1);
     const out = batchingOutput((batch) => this.#receive(batch));
+    // The handover check runs on the loop's own wake-ups (its wait times out when one is due).
+    let checkAt = this.#loopStop[0] >= 0 ? performance.now() + HANDOVER_AFTER_MS : Infinity;
+    const timer = {
+      dueAt: () => this.#handover || this.#finishingNow ? Infinity : checkAt,
+      fire: () => {
+        if (this.#messagesSeen >= HANDOVER_AFTER_MESSAGES) {
+          this.#handover = this.#handOver(session);
+        } else checkAt = performance.now() + HANDOVER_RECHECK_MS;
+      },
+    };
     this.#loop = new SeccompLoop({
       listener: this.#listener,
       stopFd: this.#loopStop[0] >= 0 ? this.#loopStop[0] : this.#stopPipe[0],
       session,
       out,
+      timer,
     });
     this.#loopEnd = this.#loop.run().catch((error) => {
       this.#failed(error);
       return "failed" as const;
     });
-    if (this.#loopStop[0] >= 0) {
-      const check = () => {
-        this.#handoverTimer = undefined;
-        if (this.#messagesSeen >= HANDOVER_AFTER_MESSAGES) {
-          this.#handover = this.#handOver(session);
-        } else this.#handoverTimer = setTimeout(check, HANDOVER_RECHECK_MS);
-      };
-      this.#handoverTimer = setTimeout(check, HANDOVER_AFTER_MS);
-    }
   }
 
   /**
@@ -348,7 +351,7 @@ class Prep implements TracePrep {
    */
   async finish(self: string[] | undefined): Promise<void> {
     const c = supervisorLib();
-    clearTimeout(this.#handoverTimer);
+    this.#finishingNow = true;
     this.#finishing.resolve("finishing");
     // A handover under way completes (or gives up) first: one loop answers from then on.
     if (this.#handover) await this.#handover;
