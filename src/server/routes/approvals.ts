@@ -9,9 +9,7 @@ import type { RequestContext } from "../context.ts";
 import { HttpError, InvalidInput } from "../http/errors.ts";
 import { intParam, json, readJson } from "../http/respond.ts";
 import { seesAll } from "../storage/types.ts";
-
-const encoder = new TextEncoder();
-const HEARTBEAT_MS = 15_000;
+import { sseResponse } from "../http/sse.ts";
 
 function approvalId(ctx: RequestContext): string {
   const id = ctx.params.id;
@@ -107,90 +105,35 @@ export async function cancel(ctx: RequestContext): Promise<Response> {
  */
 export function approvalStream(ctx: RequestContext): Response {
   const service = ctx.server.approvals;
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let closed = false;
-  const send = (event: string, data: unknown) => {
-    if (closed) return;
-    try {
-      controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
-    } catch {
-      closed = true;
-    }
-  };
-  let ready = false;
-  const pending: AuditNotice[] = [];
-  let chain = Promise.resolve();
-  const deliver = async (notice: AuditNotice) => {
-    if (notice.kind === "approval") {
-      const approval = await service.store.approvals.get(notice.approval);
-      if (approval && service.store.approvals.visibleTo(ctx.viewer, approval)) {
-        send("approval", approval);
-      }
-    } else if (notice.kind === "break_glass") {
-      const item = await service.store.approvals.breakGlass(notice.breakGlass);
-      if (item && (seesAll(ctx.viewer) || item.ownerId === ctx.viewer.id)) {
-        const { ownerId: _, ...record } = item;
-        send("break_glass", record);
-      }
-    } else {
-      const incident = await service.store.approvals.incident(notice.incident);
-      if (incident) send("incident", incident);
-    }
-  };
-  const enqueue = (notice: AuditNotice) => {
-    if (!ready) return void pending.push(notice);
-    chain = chain.then(() => deliver(notice)).catch(() => {});
-  };
-  const unsubscribe = service.hub.subscribe(ALL, enqueue);
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
-  const stop = () => {
-    closed = true;
-    unsubscribe();
-    clearInterval(heartbeat);
-  };
-  const stream = new ReadableStream<Uint8Array>({
-    async start(c) {
-      controller = c;
-      try {
-        await service.sweep();
-        const approvals = await service.store.approvals.list(ctx.viewer, {
-          status: "requested",
-          limit: 500,
-        });
-        send("ready", { approvals });
-        ready = true;
-        for (const notice of pending.splice(0)) enqueue(notice);
-        heartbeat = setInterval(() => {
-          try {
-            controller.enqueue(encoder.encode(": ping\n\n"));
-          } catch {
-            stop();
-          }
-        }, HEARTBEAT_MS);
-      } catch {
-        stop();
-        c.close();
-      }
+  // A viewer who leaves cancels the stream; request.signal is not used: Deno aborts it on every
+  // successful response. The server shutting down closes it.
+  return sseResponse<AuditNotice>({
+    subscribe: (onNotice) => service.hub.subscribe(ALL, onNotice),
+    closeOn: service.closing,
+    open: async (send) => {
+      await service.sweep();
+      const approvals = await service.store.approvals.list(ctx.viewer, {
+        status: "requested",
+        limit: 500,
+      });
+      send("ready", { approvals });
     },
-    cancel() {
-      stop();
-    },
-  });
-  // A viewer who leaves cancels the stream (cancel above); request.signal is not used: Deno
-  // aborts it on every successful response.
-  service.closing.addEventListener("abort", () => {
-    stop();
-    try {
-      controller.close();
-    } catch {
-      // Already closed.
-    }
-  }, { once: true });
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/event-stream",
-      "cache-control": "no-store",
-      "x-accel-buffering": "no",
+    deliver: async (notice, send) => {
+      if (notice.kind === "approval") {
+        const approval = await service.store.approvals.get(notice.approval);
+        if (approval && service.store.approvals.visibleTo(ctx.viewer, approval)) {
+          send("approval", approval);
+        }
+      } else if (notice.kind === "break_glass") {
+        const item = await service.store.approvals.breakGlass(notice.breakGlass);
+        if (item && (seesAll(ctx.viewer) || item.ownerId === ctx.viewer.id)) {
+          const { ownerId: _, ...record } = item;
+          send("break_glass", record);
+        }
+      } else {
+        const incident = await service.store.approvals.incident(notice.incident);
+        if (incident) send("incident", incident);
+      }
     },
   });
 }
