@@ -87,10 +87,15 @@ export async function obtainApproval(
   request: NewApprovalRequest,
   name: string,
 ): Promise<{ approved: Approval } | { code: number }> {
+  // Listening before the request exists: a ^C while it is being created still cancels it.
+  const abort = new AbortController();
+  const onInterrupt = () => abort.abort();
+  Deno.addSignalListener("SIGINT", onInterrupt);
   let approval: Approval;
   try {
     approval = await api.create(request);
   } catch (error) {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
     if (error instanceof Unreachable) {
       say(failClosed(name, `the server cannot be reached (${error.message})`));
     } else say(`${name}: cannot request approval: ${(error as Error).message}. Not run.`);
@@ -104,9 +109,6 @@ export async function obtainApproval(
       `; expires at ${expires.toLocaleTimeString()}: ${api.connection.url}/approvals/${approval.id}`,
   );
 
-  const abort = new AbortController();
-  const onInterrupt = () => abort.abort();
-  Deno.addSignalListener("SIGINT", onInterrupt);
   const started = Date.now();
   const live = Deno.stderr.isTerminal();
   let shown = approval;
