@@ -143,3 +143,28 @@ export async function pendingRequest(team: Team, who: string): Promise<PendingAp
   }, { what: "a pending approval request", timeoutMs: 20_000, intervalMs: 100 });
   return found!;
 }
+
+/**
+ * A test with a fresh team (server, users, their homes), cleaned up whatever happens. The
+ * server and its children outlive single operations, hence no resource sanitizers.
+ */
+export function teamTest(
+  name: string,
+  members: { name: string; role: "admin" | "approver" | "member" }[],
+  fn: (team: Team) => Promise<void>,
+  serverArgs: string[] = [],
+): void {
+  Deno.test({
+    name,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: async () => {
+      const team = await startTeam(members, serverArgs);
+      try {
+        await fn(team);
+      } finally {
+        await team.cleanup();
+      }
+    },
+  });
+}
