@@ -3,61 +3,18 @@
  * server's /api/v1. Errors are one of two kinds: the server answered no (ApiError, with its
  * one-sentence message), or it could not be reached (Unreachable).
  */
+import type {
+  ApprovalRecord,
+  ApprovalStatus,
+  BreakGlassRecord,
+  IncidentRecord,
+} from "../core/approval_wire.ts";
 import type { Connection } from "../upload/connection.ts";
 
-export type ApprovalStatus = "requested" | "approved" | "declined" | "expired" | "cancelled";
-
-export interface Approval {
-  id: string;
-  kind: "command" | "manual";
-  status: ApprovalStatus;
-  requester: string;
-  user: string;
-  host: string;
-  cwd: string;
-  command: string;
-  executable: string | null;
-  rule: { source: string; index: number | null; line: number | null } | null;
-  userMessage: string | null;
-  approverMessage: string | null;
-  incident: { id: number; title: string; status: string } | null;
-  reviewers: string[];
-  reviewersFrom: string;
-  requiredApprovals: number;
-  approvals: number;
-  decisions: { reviewer: string; decision: string; comment: string | null; at: string }[];
-  createdAt: string;
-  expiresAt: string;
-  decidedAt: string | null;
-  sessionId: string | null;
-  version: number;
-  timeline?: { at: string; actor: string; kind: string; detail: Record<string, unknown> }[];
-}
-
-export interface Incident {
-  id: number;
-  title: string;
-  status: "active" | "resolved";
-  responders: string[];
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface BreakGlassItem {
-  id: number;
-  sessionId: string;
-  /** The server account that ran it; `user` is the local user. */
-  owner: string;
-  user: string;
-  host: string;
-  command: string;
-  reason: string | null;
-  rule: number | null;
-  at: string;
-  acknowledgedBy: string | null;
-  acknowledgedAt: string | null;
-  comment: string | null;
-}
+export type { ApprovalStatus };
+export type Approval = ApprovalRecord;
+export type Incident = IncidentRecord;
+export type BreakGlassItem = BreakGlassRecord;
 
 export interface NewApprovalRequest {
   kind?: "command" | "manual";

@@ -24,7 +24,8 @@
  * or the approvers at creation time), and any user with the approver or admin role; never the
  * requester.
  */
-export type ApprovalStatus = "requested" | "approved" | "declined" | "expired" | "cancelled";
+import type { ApprovalStatus } from "../../core/approval_wire.ts";
+export type { ApprovalStatus };
 export const APPROVAL_STATUSES: readonly ApprovalStatus[] = [
   "requested",
   "approved",
