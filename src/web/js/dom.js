@@ -75,3 +75,31 @@ export function emptyBox(title, hint) {
 export function loadingBox(what = "Loading…") {
   return h("div", { class: "loading", "aria-busy": "true" }, what);
 }
+
+/** A grid table in its scrolling wrapper: column headings, then `body` (a tbody). */
+export function gridTable(columns, body, className = "grid") {
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: className },
+      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
+      body,
+    ),
+  );
+}
+
+/**
+ * Buttons that choose one of `views` ([value, label] pairs); the current one is pressed.
+ * `labelOf` may decorate a label (a count).
+ */
+export function viewTabs(views, current, select, labelOf = (_value, label) => label) {
+  return views.map(([value, label]) =>
+    h("button", {
+      type: "button",
+      "aria-pressed": value === current ? "true" : "false",
+      onclick: () => select(value),
+    }, labelOf(value, label))
+  );
+}

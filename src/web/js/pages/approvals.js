@@ -4,7 +4,7 @@
  * shows up here without a reload.
  */
 import { api, currentUser } from "../api.js";
-import { announce, emptyBox, errorBox, h, loadingBox, mount } from "../dom.js";
+import { announce, emptyBox, errorBox, gridTable, h, loadingBox, mount, viewTabs } from "../dom.js";
 import * as fmt from "../format.js";
 import { href } from "../router.js";
 import { openApprovalStream, streamStateText } from "../stream.js";
@@ -120,17 +120,11 @@ export function renderApprovals(main, route) {
     const count = [...requests.values()].filter((a) => canReview(a, user)).length;
     mount(
       tabs,
-      VIEWS.map(([value, label]) =>
-        h("button", {
-          type: "button",
-          "aria-pressed": value === view ? "true" : "false",
-          onclick: () => {
-            view = value;
-            history.replaceState(null, "", href("/approvals", { view }));
-            draw();
-          },
-        }, value === "review" ? `${label} (${count})` : label)
-      ),
+      viewTabs(VIEWS, view, (value) => {
+        view = value;
+        history.replaceState(null, "", href("/approvals", { view }));
+        draw();
+      }, (value, label) => value === "review" ? `${label} (${count})` : label),
     );
     document.title = count ? `(${count}) Approvals · ddcoterm` : "Approvals · ddcoterm";
   };
@@ -275,24 +269,9 @@ function table(list, user) {
       ),
     );
   });
-  return h(
-    "div",
-    { class: "table-wrap" },
-    h(
-      "table",
-      { class: "grid approvals" },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          ["Requested", "Requester", "Command", "Reviewers", "Status", "When"].map((label) =>
-            h("th", { scope: "col" }, label)
-          ),
-        ),
-      ),
-      h("tbody", {}, rows),
-    ),
+  return gridTable(
+    ["Requested", "Requester", "Command", "Reviewers", "Status", "When"],
+    h("tbody", {}, rows),
+    "grid approvals",
   );
 }

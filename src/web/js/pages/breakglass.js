@@ -4,7 +4,7 @@
  * acknowledgements arrive through the reviewer stream.
  */
 import { api, currentUser } from "../api.js";
-import { announce, emptyBox, errorBox, h, loadingBox, mount } from "../dom.js";
+import { announce, emptyBox, errorBox, h, loadingBox, mount, viewTabs } from "../dom.js";
 import * as fmt from "../format.js";
 import { href } from "../router.js";
 import { openApprovalStream, streamStateText } from "../stream.js";
@@ -56,17 +56,11 @@ export function renderBreakGlass(main, route) {
   const drawInto = () => {
     mount(
       tabs,
-      VIEWS.map(([value, label]) =>
-        h("button", {
-          type: "button",
-          "aria-pressed": value === view ? "true" : "false",
-          onclick: () => {
-            view = value;
-            history.replaceState(null, "", href("/break-glass", { status: view }));
-            draw();
-          },
-        }, label)
-      ),
+      viewTabs(VIEWS, view, (value) => {
+        view = value;
+        history.replaceState(null, "", href("/break-glass", { status: view }));
+        draw();
+      }),
     );
     if (failed) {
       mount(results, errorBox(failed, load));

@@ -4,7 +4,7 @@
  * and the audit trail (GET /api/v1/audit, approvers and admins).
  */
 import { api, currentUser } from "../api.js";
-import { announce, emptyBox, errorBox, h, loadingBox, mount } from "../dom.js";
+import { announce, emptyBox, errorBox, gridTable, h, loadingBox, mount } from "../dom.js";
 import * as fmt from "../format.js";
 import { go, href } from "../router.js";
 import { describeEvent } from "./session.js";
@@ -175,24 +175,9 @@ async function renderEvents(body, { q, range }) {
             { class: "muted" },
             `${result.total} event${result.total === 1 ? "" : "s"}, newest first`,
           ),
-          h(
-            "div",
-            { class: "table-wrap" },
-            h(
-              "table",
-              { class: "grid" },
-              h(
-                "thead",
-                {},
-                h(
-                  "tr",
-                  {},
-                  ["Time", "Source", "Type", "User", "Host", "Executable", "Details", "Session"]
-                    .map((c) => h("th", { scope: "col" }, c)),
-                ),
-              ),
-              rows,
-            ),
+          gridTable(
+            ["Time", "Source", "Type", "User", "Host", "Executable", "Details", "Session"],
+            rows,
           ),
           more,
         ),
@@ -320,47 +305,31 @@ async function renderAudit(body, route) {
     }
     mount(
       body,
-      h(
-        "div",
-        { class: "table-wrap" },
+      gridTable(
+        ["Time", "User", "Action", "Session", "Detail"],
         h(
-          "table",
-          { class: "grid" },
-          h(
-            "thead",
-            {},
+          "tbody",
+          {},
+          result.records.map((r) =>
             h(
               "tr",
               {},
-              ["Time", "User", "Action", "Session", "Detail"].map((c) =>
-                h("th", { scope: "col" }, c)
-              ),
-            ),
-          ),
-          h(
-            "tbody",
-            {},
-            result.records.map((r) =>
+              h("td", { class: "nowrap" }, fmt.dateTime(r.at)),
+              h("td", {}, r.user || h("span", { class: "muted" }, "(cli)")),
+              h("td", {}, h("code", {}, r.action)),
               h(
-                "tr",
+                "td",
                 {},
-                h("td", { class: "nowrap" }, fmt.dateTime(r.at)),
-                h("td", {}, r.user || h("span", { class: "muted" }, "(cli)")),
-                h("td", {}, h("code", {}, r.action)),
-                h(
-                  "td",
-                  {},
-                  r.sessionId
-                    ? h(
-                      "a",
-                      { href: href(`/sessions/${r.sessionId}`) },
-                      `${r.sessionId.slice(0, 8)}…`,
-                    )
-                    : "",
-                ),
-                h("td", { class: "command" }, h("code", {}, JSON.stringify(r.detail))),
-              )
-            ),
+                r.sessionId
+                  ? h(
+                    "a",
+                    { href: href(`/sessions/${r.sessionId}`) },
+                    `${r.sessionId.slice(0, 8)}…`,
+                  )
+                  : "",
+              ),
+              h("td", { class: "command" }, h("code", {}, JSON.stringify(r.detail))),
+            )
           ),
         ),
       ),

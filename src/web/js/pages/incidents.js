@@ -3,7 +3,7 @@
  * active), list them, resolve them. Changes from others arrive through the reviewer stream.
  */
 import { api, currentUser } from "../api.js";
-import { announce, emptyBox, errorBox, h, loadingBox, mount } from "../dom.js";
+import { announce, emptyBox, errorBox, gridTable, h, loadingBox, mount, viewTabs } from "../dom.js";
 import * as fmt from "../format.js";
 import { href } from "../router.js";
 import { openApprovalStream, streamStateText } from "../stream.js";
@@ -119,17 +119,11 @@ export function renderIncidents(main, route) {
   const draw = () => {
     mount(
       tabs,
-      VIEWS.map(([value, label]) =>
-        h("button", {
-          type: "button",
-          "aria-pressed": value === view ? "true" : "false",
-          onclick: () => {
-            view = value;
-            history.replaceState(null, "", href("/incidents", { status: view }));
-            draw();
-          },
-        }, label)
-      ),
+      viewTabs(VIEWS, view, (value) => {
+        view = value;
+        history.replaceState(null, "", href("/incidents", { status: view }));
+        draw();
+      }),
     );
     if (failed) {
       mount(results, errorBox(failed, load));
@@ -189,25 +183,9 @@ export function renderIncidents(main, route) {
     });
     mount(
       results,
-      h(
-        "div",
-        { class: "table-wrap" },
-        h(
-          "table",
-          { class: "grid" },
-          h(
-            "thead",
-            {},
-            h(
-              "tr",
-              {},
-              ["Id", "Title", "Status", "Responders", "Declared", "Resolved"].map((label) =>
-                h("th", { scope: "col" }, label)
-              ),
-            ),
-          ),
-          h("tbody", {}, rows),
-        ),
+      gridTable(
+        ["Id", "Title", "Status", "Responders", "Declared", "Resolved"],
+        h("tbody", {}, rows),
       ),
     );
   };
