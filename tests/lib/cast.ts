@@ -1,5 +1,6 @@
 /** Reads a cast file for assertions, through the project's own parser. */
 import { castTextToBytes } from "../../src/cast/bytes.ts";
+import { parseCast } from "../../src/cast/parse.ts";
 
 export interface SimpleEvent {
   time: number;
@@ -7,27 +8,16 @@ export interface SimpleEvent {
   data: string;
 }
 
-/** Parses asciicast v3 lines; a truncated last line (a killed recorder) is ignored. */
+/**
+ * The header as written (raw JSON, so tests see the file's own fields) and the events through
+ * the project's parser; a truncated last line (a killed recorder) is ignored.
+ */
 export function readCastFile(
   path: string,
 ): { header: Record<string, unknown>; events: SimpleEvent[] } {
-  const lines = Deno.readTextFileSync(path).split("\n");
-  const header = JSON.parse(lines[0]);
-  const events: SimpleEvent[] = [];
-  let time = 0;
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i] === "") continue;
-    let parsed: [number, string, string];
-    try {
-      parsed = JSON.parse(lines[i]);
-    } catch (error) {
-      if (i === lines.length - 1) break;
-      throw new Error(`${path}: line ${i + 1} is not JSON: ${(error as Error).message}`);
-    }
-    time += parsed[0];
-    events.push({ time, code: parsed[1], data: parsed[2] });
-  }
-  return { header, events };
+  const text = Deno.readTextFileSync(path);
+  const header = JSON.parse(text.slice(0, text.indexOf("\n")));
+  return { header, events: parseCast(text, { source: path }).events };
 }
 
 export function outputBytes(events: SimpleEvent[]): Uint8Array {
