@@ -8,35 +8,11 @@
  * Players show such a byte as a replacement character; `castTextToBytes` restores it.
  */
 
+import { utf8SequenceLength } from "./utf8.ts";
+
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenientDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const encoder = new TextEncoder();
-
-/** Length of the valid UTF-8 sequence starting at `i`, or 0 when the byte there is invalid. */
-function validSequenceLength(b: Uint8Array, i: number): number {
-  const c = b[i];
-  if (c < 0x80) return 1;
-  if (c < 0xc2) return 0;
-  const n = b.length;
-  if (c < 0xe0) return i + 1 < n && (b[i + 1] & 0xc0) === 0x80 ? 2 : 0;
-  if (c < 0xf0) {
-    if (i + 2 >= n) return 0;
-    const c1 = b[i + 1];
-    if ((c1 & 0xc0) !== 0x80 || (b[i + 2] & 0xc0) !== 0x80) return 0;
-    if (c === 0xe0 && c1 < 0xa0) return 0; // overlong
-    if (c === 0xed && c1 >= 0xa0) return 0; // UTF-16 surrogate
-    return 3;
-  }
-  if (c < 0xf5) {
-    if (i + 3 >= n) return 0;
-    const c1 = b[i + 1];
-    if ((c1 & 0xc0) !== 0x80 || (b[i + 2] & 0xc0) !== 0x80 || (b[i + 3] & 0xc0) !== 0x80) return 0;
-    if (c === 0xf0 && c1 < 0x90) return 0; // overlong
-    if (c === 0xf4 && c1 >= 0x90) return 0; // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
 
 /** Decodes a complete byte string (no carry between calls). */
 export function bytesToCastText(bytes: Uint8Array): string {
@@ -52,7 +28,7 @@ function decodeWithEscapes(bytes: Uint8Array): string {
   let runStart = 0;
   let i = 0;
   while (i < bytes.length) {
-    const len = validSequenceLength(bytes, i);
+    const len = utf8SequenceLength(bytes, i, bytes.length);
     if (len > 0) {
       i += len;
       continue;

@@ -10,6 +10,8 @@
  * bytes) until the next chunk, so any split gives the same output.
  */
 
+import { utf8SequenceLength } from "./utf8.ts";
+
 const HEX = new TextEncoder().encode("0123456789abcdef");
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
@@ -24,44 +26,6 @@ ESCAPE[0x0c] = 0x66; // \f
 ESCAPE[0x0d] = 0x72; // \r
 ESCAPE[QUOTE] = QUOTE;
 ESCAPE[BACKSLASH] = BACKSLASH;
-
-/** Length of the valid UTF-8 sequence at `i` (0: invalid here; -1: cut off by the end). */
-function sequenceLength(b: Uint8Array, i: number, end: number): number {
-  const c = b[i];
-  if (c < 0xc2) return 0;
-  const need = c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
-  if (need === 0) return 0;
-  for (let k = 1; k < need; k++) {
-    if (i + k >= end) {
-      // Cut off: only a prefix that could still become valid is held back.
-      return prefixCouldBeValid(b, i, end) ? -1 : 0;
-    }
-    const ck = b[i + k];
-    if ((ck & 0xc0) !== 0x80) return 0;
-    if (k === 1) {
-      if (c === 0xe0 && ck < 0xa0) return 0; // overlong
-      if (c === 0xed && ck >= 0xa0) return 0; // UTF-16 surrogate
-      if (c === 0xf0 && ck < 0x90) return 0; // overlong
-      if (c === 0xf4 && ck >= 0x90) return 0; // above U+10FFFF
-    }
-  }
-  return need;
-}
-
-function prefixCouldBeValid(b: Uint8Array, i: number, end: number): boolean {
-  const c = b[i];
-  for (let k = 1; i + k < end; k++) {
-    const ck = b[i + k];
-    if ((ck & 0xc0) !== 0x80) return false;
-    if (k === 1) {
-      if (c === 0xe0 && ck < 0xa0) return false;
-      if (c === 0xed && ck >= 0xa0) return false;
-      if (c === 0xf0 && ck < 0x90) return false;
-      if (c === 0xf4 && ck >= 0x90) return false;
-    }
-  }
-  return true;
-}
 
 export class CastJsonEncoder {
   #carry: Uint8Array | null = null;
@@ -113,7 +77,7 @@ export class CastJsonEncoder {
         i++;
         continue;
       }
-      const len = sequenceLength(b, i, n);
+      const len = utf8SequenceLength(b, i, n);
       if (len > 0) {
         for (let k = 0; k < len; k++) out[o++] = b[i + k];
         i += len;
