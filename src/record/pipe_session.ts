@@ -1,14 +1,6 @@
+import { SIGNAL_NUMBERS } from "../core/signals.ts";
 import type { ExitStatus } from "../pty/mod.ts";
 import type { Recorder } from "./recorder.ts";
-
-const SIGNAL_NUMBERS: Record<string, number> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGPIPE: 13,
-  SIGTERM: 15,
-};
 
 /** Signals a terminal sends to the whole foreground group: the child gets them itself. */
 const GROUP_SIGNALS: Deno.Signal[] = ["SIGINT", "SIGQUIT"];
@@ -63,7 +55,9 @@ export async function runPipeSession(options: PipeSessionOptions): Promise<ExitS
       pump(child.stderr, Deno.stderr, recordCopy),
     ]);
     const status = await child.status;
-    if (status.signal) return { signal: SIGNAL_NUMBERS[status.signal] ?? 15 };
+    if (status.signal) {
+      return { signal: SIGNAL_NUMBERS[status.signal] ?? 15 /* an unknown name: SIGTERM */ };
+    }
     return { code: status.code };
   } finally {
     for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);

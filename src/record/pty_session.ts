@@ -1,3 +1,4 @@
+import { SIGNAL_NUMBERS } from "../core/signals.ts";
 import {
   closeFd,
   type ExitStatus,
@@ -22,12 +23,6 @@ const THREAD_AFTER_MS = 30;
 const DRAIN_TIMEOUT_MS = 3000;
 
 const FORWARDED_SIGNALS: Deno.Signal[] = ["SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT"];
-const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGTERM: 15,
-};
 
 export interface PtySessionOptions {
   file: string;
