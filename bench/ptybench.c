@@ -3,7 +3,7 @@
  * outside. Not part of ddcoterm; compiled by bench/recorder.ts with the system's cc.
  *
  *   ptybench run -- CMD...        read and discard all output; print
- *                                 {"wall_ms","cpu_ms","bytes","status","max_rss_kb"} (cpu: the
+ *                                 {"wall_ms","cpu_ms","user_ms","sys_ms","bytes","status","max_rss_kb"} (cpu: the
  *                                 child; max_rss_kb: the largest process of its tree)
  *   ptybench echo N -- CMD...     after 1 s of quiet, N times: write one byte, time
  *                                 until a byte comes back; print {"latencies_us":[...]}
@@ -41,13 +41,15 @@ static pid_t start(char **argv, int *master) {
 }
 
 static long max_rss_kb;
+static double user_ms, sys_ms;
 
 static int finish(pid_t pid, double *cpu_ms) {
   int status = 0;
   struct rusage ru, children;
   wait4(pid, &status, 0, &ru);
-  *cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-            (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+  user_ms = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3;
+  sys_ms = ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
+  *cpu_ms = user_ms + sys_ms;
   /* wait4's rusage covers the child alone; its descendants are in RUSAGE_CHILDREN. */
   getrusage(RUSAGE_CHILDREN, &children);
   max_rss_kb = children.ru_maxrss;
@@ -68,8 +70,9 @@ static int run(char **argv) {
   }
   double cpu;
   int status = finish(pid, &cpu);
-  printf("{\"wall_ms\":%.3f,\"cpu_ms\":%.3f,\"bytes\":%lld,\"status\":%d,\"max_rss_kb\":%ld}\n",
-         (now_us() - t0) / 1e3, cpu, total, status, max_rss_kb);
+  printf("{\"wall_ms\":%.3f,\"cpu_ms\":%.3f,\"user_ms\":%.3f,\"sys_ms\":%.3f,\"bytes\":%lld,"
+         "\"status\":%d,\"max_rss_kb\":%ld}\n",
+         (now_us() - t0) / 1e3, cpu, user_ms, sys_ms, total, status, max_rss_kb);
   return 0;
 }
 

@@ -2,7 +2,7 @@ import { assertEquals } from "@ddcoterm/assert";
 import { bytesToCastText } from "./bytes.ts";
 import { CastJsonEncoder } from "./json_bytes.ts";
 
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 function viaStrings(bytes: Uint8Array): string {
   return JSON.stringify(bytesToCastText(bytes)).slice(1, -1);
@@ -52,4 +52,24 @@ Deno.test("any split of the input gives the same escaped output", () => {
   const bytes = random(300, 99);
   const everyByte = Array.from({ length: bytes.length }, (_, i) => i);
   assertEquals(viaEncoder(bytes, everyByte), viaStrings(bytes));
+});
+
+Deno.test("valid UTF-8 (the native path) escapes the same, split anywhere, byte order mark kept", () => {
+  const text = '\ufeff✓ "done" 😀\u2028日本\x1b[1m\\\x7f\r\n'.repeat(3);
+  const bytes = new TextEncoder().encode(text);
+  const expected = JSON.stringify(text).slice(1, -1);
+  assertEquals(viaStrings(bytes), expected);
+  assertEquals(viaEncoder(bytes, []), expected);
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    assertEquals(viaEncoder(bytes, [cut]), expected, `cut at ${cut}`);
+  }
+  const everyByte = Array.from({ length: bytes.length }, (_, i) => i);
+  assertEquals(viaEncoder(bytes, everyByte), expected);
+});
+
+Deno.test("a valid chunk then one that starts mid-character mixes both paths correctly", () => {
+  const bytes = Uint8Array.of(0x61, 0xe2, 0x9c, 0x93, 0x9c, 0x62, 0xf0, 0x9f, 0x98);
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    assertEquals(viaEncoder(bytes, [cut]), viaStrings(bytes), `cut at ${cut}`);
+  }
 });

@@ -5,8 +5,6 @@
  */
 import type { Cast, CastEventCode, CastHeader } from "./types.ts";
 
-const textEncoder = new TextEncoder();
-
 export function encodeV3Header(header: CastHeader): string {
   const term: Record<string, unknown> = { cols: header.cols, rows: header.rows };
   if (header.termType) term.type = header.termType;
@@ -40,18 +38,12 @@ export class V3EventEncoder {
   }
 
   /**
-   * The same line for data that is already the escaped inside of a JSON string (see
-   * CastJsonEncoder), assembled from bytes with no JavaScript string in between.
+   * The start of the same line, up to and including the opening quote of its data, for data
+   * that is already the escaped inside of a JSON string (see CastJsonEncoder): the writer
+   * appends those bytes and `"]\n` with no JavaScript string in between.
    */
-  encodeBytes(timeSeconds: number, code: CastEventCode, escaped: Uint8Array): Uint8Array {
-    const head = textEncoder.encode(`${this.#prefix(timeSeconds, code)}"`);
-    const line = new Uint8Array(head.length + escaped.length + 3);
-    line.set(head);
-    line.set(escaped, head.length);
-    line[line.length - 3] = 0x22; // "
-    line[line.length - 2] = 0x5d; // ]
-    line[line.length - 1] = 0x0a; // \n
-    return line;
+  lineStart(timeSeconds: number, code: CastEventCode): string {
+    return `${this.#prefix(timeSeconds, code)}"`;
   }
 
   #prefix(timeSeconds: number, code: CastEventCode): string {

@@ -1,8 +1,10 @@
 /** Everything ddcoterm itself says goes through here (stderr for messages, stdout for data). */
+import { terminalText } from "../record/terminal.ts";
+
 const encoder = new TextEncoder();
 
 export function say(message: string): void {
-  Deno.stderr.writeSync(encoder.encode(`ddcoterm: ${message}\n`));
+  Deno.stderr.writeSync(encoder.encode(terminalText(`ddcoterm: ${message}\n`)));
 }
 
 export function printOut(text: string): void {

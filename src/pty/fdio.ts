@@ -10,22 +10,18 @@ export const EAGAIN = 11;
 export const EINTR = 4;
 
 /**
- * Reads a non-blocking fd into `buffer` until the kernel has nothing more (or the buffer is
- * full). `ended`: end of file, or an error such as EIO (Linux's "the pty's other side is gone").
+ * One read of a non-blocking fd into `buffer`, once poll said it is ready. Only one: reading
+ * again until EAGAIN races the writer for the pty in small pieces, where one read per wake-up
+ * lets output gather (measured on 200 MB: a third less wall time, 0.5 s less CPU). `ended`:
+ * end of file, or an error such as EIO (Linux's "the pty's other side is gone").
  */
-export function drainFd(fd: number, buffer: Uint8Array): { got: number; ended: boolean } {
+export function readReady(fd: number, buffer: Uint8Array): { got: number; ended: boolean } {
   const c = lib();
-  let got = 0;
-  while (got < buffer.length) {
-    const n = Number(c.read(fd, buffer.subarray(got), BigInt(buffer.length - got)));
-    if (n > 0) {
-      got += n;
-      continue;
-    }
-    if (n === 0) return { got, ended: true };
+  for (;;) {
+    const n = Number(c.read(fd, buffer, BigInt(buffer.length)));
+    if (n > 0) return { got: n, ended: false };
+    if (n === 0) return { got: 0, ended: true };
     const code = errno();
-    if (code === EINTR) continue;
-    return { got, ended: code !== EAGAIN };
+    if (code !== EINTR) return { got: 0, ended: code !== EAGAIN };
   }
-  return { got, ended: false };
 }

@@ -1,4 +1,4 @@
-import { drainFd, EINTR, POLLERR, POLLHUP, POLLIN, POLLNVAL } from "./fdio.ts";
+import { EINTR, POLLERR, POLLHUP, POLLIN, POLLNVAL, readReady } from "./fdio.ts";
 import { asyncLib, errno, lib } from "./libc.ts";
 
 const F_GETFL = 3;
@@ -90,7 +90,7 @@ export class PtyProxy {
         if (inputEvents !== 0) this.#readInput(inputEvents, handlers);
         const outputEvents = view.getInt16(6, true);
         if (outputEvents !== 0) {
-          const { got, ended } = drainFd(this.master, this.#buffer);
+          const { got, ended } = readReady(this.master, this.#buffer);
           if (got > 0) handlers.onOutput(this.#buffer.slice(0, got));
           if (ended || (got === 0 && (outputEvents & (POLLHUP | POLLERR | POLLNVAL)) !== 0)) {
             handlers.onWake?.();

@@ -12,7 +12,7 @@ export const STATE_RUN = 0;
 export const STATE_DRAIN = 1;
 export const STATE_STOP = 2;
 
-/** Batches (≤ 512 KiB each) sent but not yet recorded: bounds memory. */
+/** Batches (≤ BATCH_MAX_BYTES each) sent but not yet recorded: bounds memory. */
 export const MAX_IN_FLIGHT = 8;
 /**
  * Copies for the recorder travel in batches: waking the main thread for every keystroke's echo
@@ -33,13 +33,16 @@ export interface ProxyStart {
   pendingInput: Uint8Array[];
 }
 
-/** What the proxy saw, with the absolute time (timeOrigin + now, ms) it saw it. */
+/**
+ * What the proxy saw, with the absolute time (timeOrigin + now, ms) it saw it: bytes
+ * [start, end) of its batch's buffer.
+ */
 export type ProxyItem =
-  | { kind: "output"; at: number; chunk: Uint8Array }
-  | { kind: "input"; at: number; chunk: Uint8Array; secret: boolean };
+  | { kind: "output"; at: number; start: number; end: number }
+  | { kind: "input"; at: number; start: number; end: number; secret: boolean };
 
 export type ProxyWorkerMessage =
   | { type: "ready" }
-  | { type: "batch"; items: ProxyItem[] }
+  | { type: "batch"; bytes: ArrayBuffer; items: ProxyItem[] }
   | { type: "end" }
   | { type: "failed"; message: string };

@@ -5,7 +5,7 @@
  * loop would, whatever the main thread is doing. Copies go to the main thread for recording.
  * Control comes through shared memory (the loop never yields to this worker's event loop).
  */
-import { drainFd, EAGAIN, EINTR, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT } from "./fdio.ts";
+import { EAGAIN, EINTR, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, readReady } from "./fdio.ts";
 import { errno, lib } from "./libc.ts";
 import { readingSecret } from "./pty.ts";
 import {
@@ -22,24 +22,51 @@ import {
   STATE_STOP,
 } from "./proxy_protocol.ts";
 
-const BUFFER_SIZE = 256 * 1024;
 const IDLE_POLL_MS = 50;
+/** Below this much room left, a batch is sent before the next read (a pty read gives ≤ 4 KiB). */
+const MIN_READ_SPACE = 64 * 1024;
+/** Output read within this long of an event's first bytes joins that event. */
+const MERGE_MS = 1;
 
 const post = (message: ProxyWorkerMessage, transfer: Transferable[] = []) =>
   self.postMessage(message, transfer);
 
-/** Copies for the recorder, sent in batches (see BATCH_MAX_MS). */
+/**
+ * Copies for the recorder, sent in batches (see BATCH_MAX_MS). Output is read straight into
+ * the batch's buffer and passed on to the terminal from there: no copy per read, and one
+ * transferred buffer per message.
+ */
 class Batch {
+  #buffer = new Uint8Array(BATCH_MAX_BYTES);
+  #used = 0;
   #items: ProxyItem[] = [];
-  #bytes = 0;
   #since = 0;
   sent = 0;
 
-  add(item: ProxyItem): void {
-    if (this.#items.length === 0) this.#since = item.at;
-    this.#items.push(item);
-    this.#bytes += item.chunk.length;
-    if (this.#bytes >= BATCH_MAX_BYTES) this.send();
+  /** Where the next output read goes. */
+  space(): Uint8Array {
+    if (this.#buffer.length - this.#used < MIN_READ_SPACE) this.send();
+    return this.#buffer.subarray(this.#used);
+  }
+
+  /** Records `length` bytes just read into `space()`. */
+  addOutput(at: number, length: number): void {
+    const start = this.#used;
+    this.#used += length;
+    const last = this.#items.at(-1);
+    if (last?.kind === "output" && last.end === start && at - last.at < MERGE_MS) {
+      last.end = this.#used;
+      return;
+    }
+    this.#push({ kind: "output", at, start, end: this.#used });
+  }
+
+  addInput(at: number, bytes: Uint8Array, secret: boolean): void {
+    if (this.#buffer.length - this.#used < bytes.length) this.send();
+    const start = this.#used;
+    this.#buffer.set(bytes, start);
+    this.#used += bytes.length;
+    this.#push({ kind: "input", at, start, end: this.#used, secret });
   }
 
   /** How long the poll may wait before the batch is due. */
@@ -55,10 +82,18 @@ class Batch {
   send(): void {
     if (this.#items.length === 0) return;
     const items = this.#items;
+    const bytes = this.#buffer.buffer as ArrayBuffer;
     this.#items = [];
-    this.#bytes = 0;
+    this.#buffer = new Uint8Array(BATCH_MAX_BYTES);
+    this.#used = 0;
     this.sent++;
-    post({ type: "batch", items }, items.map((item) => item.chunk.buffer as ArrayBuffer));
+    post({ type: "batch", bytes, items }, [bytes]);
+  }
+
+  #push(item: ProxyItem): void {
+    if (this.#items.length === 0) this.#since = item.at;
+    this.#items.push(item);
+    if (this.#buffer.length - this.#used < MIN_READ_SPACE) this.send();
   }
 }
 
@@ -94,7 +129,6 @@ function serve(start: ProxyStart, batch: Batch): void {
   };
   let inputFd = start.input;
   const pendingInput: Uint8Array[] = [...start.pendingInput];
-  const buffer = new Uint8Array(BUFFER_SIZE);
   const inputBuffer = new Uint8Array(16 * 1024);
   const wakeBuffer = new Uint8Array(64);
 
@@ -132,7 +166,7 @@ function serve(start: ProxyStart, batch: Batch): void {
         pendingInput.push(typed);
         if (start.captureInput) {
           const secret = readingSecret(start.master);
-          batch.add({ kind: "input", at: now(), chunk: typed.slice(), secret });
+          batch.addInput(now(), typed, secret);
         }
       } else if (!(n < 0 && errno() === EINTR)) {
         inputFd = -1; // end of input or hang-up: keep serving output
@@ -142,11 +176,11 @@ function serve(start: ProxyStart, batch: Batch): void {
 
     const masterEvents = view.getInt16(6, true);
     if ((masterEvents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) !== 0) {
-      const { got, ended } = drainFd(start.master, buffer);
+      const space = batch.space();
+      const { got, ended } = readReady(start.master, space);
       if (got > 0) {
-        const chunk = buffer.slice(0, got);
-        writeAll(start.output, chunk);
-        batch.add({ kind: "output", at: now(), chunk });
+        writeAll(start.output, space.subarray(0, got));
+        batch.addOutput(now(), got);
       }
       if (ended || (got === 0 && (masterEvents & (POLLHUP | POLLERR | POLLNVAL)) !== 0)) return;
     }

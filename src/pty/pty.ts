@@ -10,9 +10,13 @@ const POSIX_SPAWN_SETSIGMASK = 0x08;
 const POSIX_SPAWN_SETSID = 0x80;
 const O_RDWR = 0x2;
 const TIOCSWINSZ = 0x5414n;
+/** ioctl TCSETSW: tcsetattr(fd, TCSADRAIN, …). */
+const TCSETSW = 0x5403n;
 /** struct termios on Linux/glibc: four tcflag_t, c_line, c_cc[32], two speeds. */
 const TERMIOS_SIZE = 60;
+const OFLAG_OFFSET = 4;
 const LFLAG_OFFSET = 12;
+const OPOST = 0o1;
 const ECHO = 0o10;
 const ICANON = 0o2;
 
@@ -39,6 +43,19 @@ function winsize(size: WindowSize): Uint8Array<ArrayBuffer> {
 export function getTermios(fd: number): Uint8Array<ArrayBuffer> | null {
   const buf = new Uint8Array(TERMIOS_SIZE + 4);
   return lib().tcgetattr(fd, buf) === 0 ? buf : null;
+}
+
+/**
+ * Turns off output processing (OPOST) on the terminal `fd`. The session's own pty already
+ * translated newlines; a second pass would turn "\r\n" into "\r\r\n" and cost a byte-by-byte
+ * scan in the kernel. Returns false when `fd` is not a terminal.
+ */
+export async function disableOutputProcessing(fd: number): Promise<boolean> {
+  const termios = getTermios(fd);
+  if (!termios) return false;
+  const view = new DataView(termios.buffer);
+  view.setUint32(OFLAG_OFFSET, view.getUint32(OFLAG_OFFSET, true) & ~OPOST, true);
+  return await asyncLib().ioctl(fd, TCSETSW, termios) === 0;
 }
 
 /**

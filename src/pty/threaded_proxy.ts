@@ -62,14 +62,17 @@ export class ProxyWorker {
       this.#worker.onmessage = (event: MessageEvent<ProxyWorkerMessage>) => {
         const message = event.data;
         switch (message.type) {
-          case "batch":
+          case "batch": {
+            const bytes = new Uint8Array(message.bytes);
             for (const item of message.items) {
               const at = item.at - performance.timeOrigin;
-              if (item.kind === "output") handlers.onOutput(item.chunk, at);
-              else handlers.onInput?.(item.chunk, item.secret, at);
+              const chunk = bytes.subarray(item.start, item.end);
+              if (item.kind === "output") handlers.onOutput(chunk, at);
+              else handlers.onInput?.(chunk, item.secret, at);
             }
             Atomics.add(this.#state, CONTROL_ACKED, 1);
             break;
+          }
           case "end":
             resolve();
             break;

@@ -6,6 +6,7 @@ import type { CastSink } from "./sink.ts";
 const encoder = new TextEncoder();
 /** Past this many buffered bytes, write at once instead of waiting for the flush tick. */
 const MAX_BUFFERED = 256 * 1024;
+const LINE_END = encoder.encode('"]\n');
 
 /** Writes asciicast v3, line by line, so a killed recorder leaves a valid prefix. */
 export class CastFileSink implements CastSink {
@@ -13,7 +14,8 @@ export class CastFileSink implements CastSink {
   #file: Deno.FsFile;
   #events = new V3EventEncoder();
   #json = { o: new CastJsonEncoder(), i: new CastJsonEncoder() };
-  #pending: Uint8Array[] = [];
+  /** Lines not written yet, in one buffer reused for the whole session. */
+  #pending = new Uint8Array(2 * MAX_BUFFERED);
   #pendingSize = 0;
   #written = 0;
 
@@ -28,39 +30,33 @@ export class CastFileSink implements CastSink {
   }
 
   header(header: CastHeader): void {
-    this.#add(encoder.encode(encodeV3Header(header)));
+    this.#addText(encodeV3Header(header));
     this.flush();
   }
 
   event(time: number, code: CastEventCode, data: string): void {
-    this.#add(encoder.encode(this.#events.encode(time, code, data)));
+    this.#addText(this.#events.encode(time, code, data));
   }
 
   eventBytes(time: number, code: "o" | "i", bytes: Uint8Array, final: boolean): void {
     const json = this.#json[code];
-    let escaped = json.encode(bytes);
-    if (final) {
-      const rest = json.flush();
-      if (rest.length > 0) {
-        const all = new Uint8Array(escaped.length + rest.length);
-        all.set(escaped);
-        all.set(rest, escaped.length);
-        escaped = all;
-      }
-    }
-    if (escaped.length > 0) this.#add(this.#events.encodeBytes(time, code, escaped));
+    const escaped = json.encode(bytes);
+    const rest = final ? json.flush() : escaped.subarray(0, 0);
+    if (escaped.length + rest.length === 0) return;
+    this.#addText(this.#events.lineStart(time, code));
+    this.#add(escaped);
+    this.#add(rest);
+    this.#add(LINE_END);
+    if (this.#pendingSize >= MAX_BUFFERED) this.flush();
   }
 
   flush(): void {
-    if (this.#pending.length === 0) return;
-    const bytes = this.#pending.length === 1
-      ? this.#pending[0]
-      : concat(this.#pending, this.#pendingSize);
-    this.#pending = [];
-    this.#pendingSize = 0;
     let offset = 0;
-    while (offset < bytes.length) offset += this.#file.writeSync(bytes.subarray(offset));
-    this.#written += bytes.length;
+    while (offset < this.#pendingSize) {
+      offset += this.#file.writeSync(this.#pending.subarray(offset, this.#pendingSize));
+    }
+    this.#written += this.#pendingSize;
+    this.#pendingSize = 0;
   }
 
   close(): void {
@@ -72,19 +68,20 @@ export class CastFileSink implements CastSink {
     }
   }
 
-  #add(line: Uint8Array): void {
-    this.#pending.push(line);
-    this.#pendingSize += line.length;
+  #addText(text: string): void {
+    this.#add(encoder.encode(text));
     if (this.#pendingSize >= MAX_BUFFERED) this.flush();
   }
-}
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
+  /** Appends to the pending buffer (a line may be split over calls; see eventBytes). */
+  #add(bytes: Uint8Array): void {
+    const needed = this.#pendingSize + bytes.length;
+    if (needed > this.#pending.length) {
+      const grown = new Uint8Array(Math.max(needed, this.#pending.length * 2));
+      grown.set(this.#pending.subarray(0, this.#pendingSize));
+      this.#pending = grown;
+    }
+    this.#pending.set(bytes, this.#pendingSize);
+    this.#pendingSize = needed;
   }
-  return out;
 }

@@ -15,7 +15,13 @@ import {
 } from "../pty/mod.ts";
 import type { Recorder } from "./recorder.ts";
 import { mark } from "../core/startup_marks.ts";
-import { enterRawMode, restoreTerminal, terminalSize, writeAllSync } from "./terminal.ts";
+import {
+  enterRawMode,
+  enterRawOutput,
+  restoreTerminal,
+  terminalSize,
+  writeAllSync,
+} from "./terminal.ts";
 
 /** How long a session runs on the main thread's loop before the proxy thread is started. */
 const THREAD_AFTER_MS = 30;
@@ -73,6 +79,7 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
   }
 
   enterRawMode();
+  await enterRawOutput();
   const recordInput = (bytes: Uint8Array, secret: boolean, atMs?: number) => {
     if (!options.captureInput) return;
     if (secret) recorder.hiddenInput(bytes.length, atMs);

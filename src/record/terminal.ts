@@ -1,6 +1,8 @@
 /** The user's own terminal: raw mode that is always restored, and blocking full writes. */
+import { disableOutputProcessing } from "../pty/pty.ts";
 
 let rawActive = false;
+let rawOutputActive = false;
 
 export function stdioIsTerminal(): boolean {
   return Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
@@ -26,9 +28,33 @@ export function enterRawMode(): void {
   globalThis.addEventListener("unhandledrejection", restoreTerminal);
 }
 
+/**
+ * Raw output as well, as `script` does: bytes from the session's pty reach the terminal as they
+ * are. Only when stdout is the terminal stdin is, so that restoring stdin restores it too.
+ */
+export async function enterRawOutput(): Promise<void> {
+  if (!rawActive || rawOutputActive || !sameTerminal()) return;
+  rawOutputActive = await disableOutputProcessing(1);
+}
+
+/** "\n" as the user's terminal needs it now (raw output does not add the carriage return). */
+export function terminalText(text: string): string {
+  return rawOutputActive ? text.replaceAll(/\r?\n/g, "\r\n") : text;
+}
+
+function sameTerminal(): boolean {
+  try {
+    const device = (fd: number) => Deno.statSync(`/proc/self/fd/${fd}`).rdev;
+    return Deno.stdout.isTerminal() && device(0) === device(1);
+  } catch {
+    return false;
+  }
+}
+
 export function restoreTerminal(): void {
   if (!rawActive) return;
   rawActive = false;
+  rawOutputActive = false;
   try {
     Deno.stdin.setRaw(false);
   } catch {
