@@ -69,6 +69,24 @@ Deno.test("binary, UTF-8 and carriage-return output is recorded byte for byte in
   }
 });
 
+Deno.test("the user's terminal receives exactly the bytes the bare command gives it", async () => {
+  const home = tempHome();
+  try {
+    // Newlines are translated once, by the session's pty, as on a bare terminal: a second
+    // pass on the user's terminal would turn "\r\n" into "\r\r\n".
+    const command = `printf 'one\\ntwo\\r\\nthree\\n\\033[1mbold\\033[0m'`;
+    const bare = await runInTerminal(command, { env: home.env });
+    const recorded = await runInTerminal(ddcotermShell("-q", "--", "sh", "-c", command), {
+      env: home.env,
+    });
+    assertEquals(recorded.code, 0);
+    assertSameBytes(recorded.stdout, bare.stdout, "terminal output");
+    assertStringIncludes(new TextDecoder().decode(bare.stdout), "one\r\ntwo\r\r\nthree");
+  } finally {
+    home.cleanup();
+  }
+});
+
 Deno.test("a large burst of output is complete in the cast, including its last bytes", async () => {
   const home = tempHome();
   try {
