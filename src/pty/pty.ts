@@ -117,24 +117,35 @@ export async function spawnInPty(
   const attr = new Uint8Array(512);
   const allSignals = new Uint8Array(128);
   const noSignals = new Uint8Array(128);
-  await c.sigfillset(allSignals);
-  await c.sigemptyset(noSignals);
-  await c.posix_spawn_file_actions_init(actions);
-  await c.posix_spawnattr_init(attr);
   const slavePath = cString(pty.slavePath);
   const args = cStringArray(argv);
   const envp = cStringArray(Object.entries(env).map(([k, v]) => `${k}=${v}`));
-  try {
+  // Each call is a round trip to a libc thread: the file actions (whose order matters) and
+  // the attributes are prepared as two chains side by side.
+  const fileActions = async () => {
+    await c.posix_spawn_file_actions_init(actions);
     await c.posix_spawn_file_actions_addopen(actions, 0, slavePath, O_RDWR, 0);
     await c.posix_spawn_file_actions_adddup2(actions, 0, 1);
     await c.posix_spawn_file_actions_adddup2(actions, 0, 2);
     await c.posix_spawn_file_actions_addclosefrom_np(actions, 3);
-    await c.posix_spawnattr_setflags(
-      attr,
-      POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK,
-    );
-    await c.posix_spawnattr_setsigdefault(attr, allSignals);
-    await c.posix_spawnattr_setsigmask(attr, noSignals);
+  };
+  const attributes = async () => {
+    await Promise.all([
+      c.posix_spawnattr_init(attr),
+      c.sigfillset(allSignals),
+      c.sigemptyset(noSignals),
+    ]);
+    await Promise.all([
+      c.posix_spawnattr_setflags(
+        attr,
+        POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK,
+      ),
+      c.posix_spawnattr_setsigdefault(attr, allSignals),
+      c.posix_spawnattr_setsigmask(attr, noSignals),
+    ]);
+  };
+  await Promise.all([fileActions(), attributes()]);
+  try {
     const pid = new Int32Array(1);
     const rc = await c.posix_spawnp(
       new Uint8Array(pid.buffer),
@@ -150,8 +161,10 @@ export async function spawnInPty(
     // The pointer arrays refer into these buffers until posix_spawnp has returned.
     void args.keep;
     void envp.keep;
-    await c.posix_spawn_file_actions_destroy(actions);
-    await c.posix_spawnattr_destroy(attr);
+    await Promise.all([
+      c.posix_spawn_file_actions_destroy(actions),
+      c.posix_spawnattr_destroy(attr),
+    ]);
   }
 }
 
