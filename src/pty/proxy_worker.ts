@@ -9,8 +9,10 @@ import { EAGAIN, EINTR, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, readReady }
 import { errno, lib } from "./libc.ts";
 import { readingSecret } from "./pty.ts";
 import {
+  BATCH_DUE_MS,
   BATCH_MAX_BYTES,
   BATCH_MAX_MS,
+  BATCH_QUIET_MS,
   CONTROL_ACKED,
   CONTROL_DRAIN_MS,
   CONTROL_STATE,
@@ -24,7 +26,9 @@ import {
 
 const IDLE_POLL_MS = 50;
 /** Below this much room left, a batch is sent before the next read (a pty read gives ≤ 4 KiB). */
-const MIN_READ_SPACE = 64 * 1024;
+const MIN_READ_SPACE = 16 * 1024;
+/** The buffer after a small batch: interactive use does not allocate BATCH_MAX_BYTES each time. */
+const SMALL_BATCH_BYTES = 64 * 1024;
 /** Output read within this long of an event's first bytes joins that event. */
 const MERGE_MS = 1;
 
@@ -32,12 +36,12 @@ const post = (message: ProxyWorkerMessage, transfer: Transferable[] = []) =>
   self.postMessage(message, transfer);
 
 /**
- * Copies for the recorder, sent in batches (see BATCH_MAX_MS). Output is read straight into
+ * Copies for the recorder, sent in batches (see BATCH_DUE_MS). Output is read straight into
  * the batch's buffer and passed on to the terminal from there: no copy per read, and one
  * transferred buffer per message.
  */
 class Batch {
-  #buffer = new Uint8Array(BATCH_MAX_BYTES);
+  #buffer = new Uint8Array(SMALL_BATCH_BYTES);
   #used = 0;
   #items: ProxyItem[] = [];
   #since = 0;
@@ -69,14 +73,19 @@ class Batch {
     this.#push({ kind: "input", at, start, end: this.#used, secret });
   }
 
-  /** How long the poll may wait before the batch is due. */
+  /** How long the poll may wait: until the batch is due, then only for a quiet moment. */
   timeout(idleMs: number, now: number): number {
     if (this.#items.length === 0) return idleMs;
-    return Math.max(0, Math.min(idleMs, Math.ceil(this.#since + BATCH_MAX_MS - now)));
+    const age = now - this.#since;
+    if (age >= BATCH_DUE_MS) return Math.min(idleMs, BATCH_QUIET_MS);
+    return Math.max(0, Math.min(idleMs, Math.ceil(BATCH_DUE_MS - age)));
   }
 
-  sendIfDue(now: number): void {
-    if (this.#items.length > 0 && now - this.#since >= BATCH_MAX_MS) this.send();
+  /** After a poll: `quiet` when it timed out with nothing to do. */
+  sendIfDue(now: number, quiet: boolean): void {
+    if (this.#items.length === 0) return;
+    const age = now - this.#since;
+    if ((quiet && age >= BATCH_DUE_MS) || age >= BATCH_MAX_MS) this.send();
   }
 
   send(): void {
@@ -84,7 +93,9 @@ class Batch {
     const items = this.#items;
     const bytes = this.#buffer.buffer as ArrayBuffer;
     this.#items = [];
-    this.#buffer = new Uint8Array(BATCH_MAX_BYTES);
+    this.#buffer = new Uint8Array(
+      this.#used > SMALL_BATCH_BYTES / 2 ? BATCH_MAX_BYTES : SMALL_BATCH_BYTES,
+    );
     this.#used = 0;
     this.sent++;
     post({ type: "batch", bytes, items }, [bytes]);
@@ -152,8 +163,10 @@ function serve(start: ProxyStart, batch: Batch): void {
     setEntry(1, inputFd, POLLIN);
     setEntry(2, start.wake, POLLIN);
     const ready = c.poll(fds, 3n, throttled ? Math.min(timeout, 2) : timeout);
-    batch.sendIfDue(now());
-    if (ready <= 0) continue; // timeout, or an interruption
+    if (ready <= 0) { // timeout, or an interruption
+      batch.sendIfDue(now(), ready === 0);
+      continue;
+    }
     if (view.getInt16(22, true) !== 0) c.read(start.wake, wakeBuffer, BigInt(wakeBuffer.length));
 
     const inputEvents = view.getInt16(14, true);
@@ -184,6 +197,7 @@ function serve(start: ProxyStart, batch: Batch): void {
       }
       if (ended || (got === 0 && (masterEvents & (POLLHUP | POLLERR | POLLNVAL)) !== 0)) return;
     }
+    batch.sendIfDue(now(), false);
   }
 }
 
