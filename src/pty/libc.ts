@@ -1,10 +1,12 @@
 /**
- * The only Deno.dlopen in the project: the libc calls the pty, the spawner and the exec
- * fast path need. Symbols are bound on first use so commands that never touch a pty pay
+ * libc for the pty, the spawner and the exec fast path (src/trace binds its own calls). Symbols are bound on first use so commands that never touch a pty pay
  * nothing for them.
  */
 
-/** Calls on the hot path: bound synchronously (fast calls). */
+/**
+ * Calls on the hot path: synchronous (fast calls). Binding one costs ~0.3 ms of start-up, so
+ * each is bound on its first use: a short command's session binds only what it calls.
+ */
 const HOT_SYMBOLS = {
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
@@ -19,6 +21,7 @@ const HOT_SYMBOLS = {
  * errno is per thread: these report failure through their results only.
  */
 const ASYNC_SYMBOLS = {
+  tcgetattr: { parameters: ["i32", "buffer"], result: "i32", nonblocking: true },
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
   waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32", nonblocking: true },
   fcntl: { parameters: ["i32", "i32", "i32"], result: "i32", nonblocking: true },
@@ -80,13 +83,42 @@ const PROCESS_SYMBOLS = {
   kill: { parameters: ["i32", "i32"], result: "i32" },
 } as const;
 
-// Each group is bound on its first use.
-let hot: Deno.DynamicLibrary<typeof HOT_SYMBOLS>["symbols"] | undefined;
+type HotSymbols = Deno.DynamicLibrary<typeof HOT_SYMBOLS>["symbols"];
+type HotName = keyof typeof HOT_SYMBOLS;
+
+// Each group (each hot symbol) is bound on its first use.
+const hotBound: Partial<HotSymbols> = {};
 let asyncCalls: Deno.DynamicLibrary<typeof ASYNC_SYMBOLS>["symbols"] | undefined;
 let processCalls: Deno.DynamicLibrary<typeof PROCESS_SYMBOLS>["symbols"] | undefined;
 
-export function lib(): Deno.DynamicLibrary<typeof HOT_SYMBOLS>["symbols"] {
-  hot ??= Deno.dlopen("libc.so.6", HOT_SYMBOLS).symbols;
+function bindHot<K extends HotName>(name: K): HotSymbols[K] {
+  const bound = hotBound[name];
+  if (bound) return bound as HotSymbols[K];
+  const one = { [name]: HOT_SYMBOLS[name] } as Pick<typeof HOT_SYMBOLS, K>;
+  const symbol = Deno.dlopen("libc.so.6", one).symbols[name] as HotSymbols[K];
+  hotBound[name] = symbol;
+  return symbol;
+}
+
+const hot: HotSymbols = {
+  get read() {
+    return bindHot("read");
+  },
+  get write() {
+    return bindHot("write");
+  },
+  get tcgetattr() {
+    return bindHot("tcgetattr");
+  },
+  get poll() {
+    return bindHot("poll");
+  },
+  get __errno_location() {
+    return bindHot("__errno_location");
+  },
+};
+
+export function lib(): HotSymbols {
   return hot;
 }
 

@@ -45,13 +45,19 @@ export function getTermios(fd: number): Uint8Array<ArrayBuffer> | null {
   return lib().tcgetattr(fd, buf) === 0 ? buf : null;
 }
 
+/** The same on a libc thread: no synchronous symbol to bind (start-up). */
+async function getTermiosAsync(fd: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  const buf = new Uint8Array(TERMIOS_SIZE + 4);
+  return await asyncLib().tcgetattr(fd, buf) === 0 ? buf : null;
+}
+
 /**
  * Turns off output processing (OPOST) on the terminal `fd`. The session's own pty already
  * translated newlines; a second pass would turn "\r\n" into "\r\r\n" and cost a byte-by-byte
  * scan in the kernel. Returns false when `fd` is not a terminal.
  */
 export async function disableOutputProcessing(fd: number): Promise<boolean> {
-  const termios = getTermios(fd);
+  const termios = await getTermiosAsync(fd);
   if (!termios) return false;
   const view = new DataView(termios.buffer);
   view.setUint32(OFLAG_OFFSET, view.getUint32(OFLAG_OFFSET, true) & ~OPOST, true);
@@ -78,7 +84,7 @@ export async function openPty(size: WindowSize, termiosOf?: number): Promise<Pty
   const master = new Int32Array(1);
   const slave = new Int32Array(1);
   const name = new Uint8Array(4096);
-  const termios = termiosOf === undefined ? null : getTermios(termiosOf);
+  const termios = termiosOf === undefined ? null : await getTermiosAsync(termiosOf);
   const rc = await asyncLib().openpty(
     new Uint8Array(master.buffer),
     new Uint8Array(slave.buffer),

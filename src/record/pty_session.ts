@@ -51,6 +51,7 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
   const { recorder } = options;
   const size = terminalSize();
   const pty = await openPty(size, 0);
+  mark("pty opened");
   let pid: number;
   try {
     pid = await spawnInPty(pty, options.file, options.argv, options.env);
@@ -130,10 +131,12 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
 
   try {
     const status = await waitForExit(pid);
+    mark("child exited");
     draining = true;
     if (handedOver) thread.worker?.drain(DRAIN_TIMEOUT_MS);
     else proxy.stopAfter(DRAIN_TIMEOUT_MS);
     await served;
+    mark("output drained");
     return status;
   } finally {
     writer.close();

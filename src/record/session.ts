@@ -168,6 +168,7 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
   // spawned. Deno.Command's spawn blocks this thread until its exec is answered: a Worker
   // answers it then.
   tracing?.beforeSpawn({ blocking: mode === "pipe" });
+  mark("tracing installed");
   try {
     status = mode === "pty"
       ? await runPtySession({

@@ -44,10 +44,20 @@ export type GramLayout = number[];
 
 export class GramSet {
   readonly bits = new Uint8Array(1 << (TABLE_BITS - 3));
-  /** Gram → keywords starting with it. */
-  readonly checks = new Map<number, Check[]>();
   /** The same as indices into the keywords, in order: what a table cache stores. */
   readonly layout: GramLayout;
+  readonly #keywords: string[];
+  readonly #needs: Map<string, string[] | null>;
+  /**
+   * Open-addressing table from a gram to its entry's offset in `layout`: built in one pass over
+   * plain integers, where a Map of arrays cost milliseconds of every recorder's start-up.
+   */
+  #slotGrams: Int32Array;
+  #slotOffsets: Int32Array;
+  #slotShift: number;
+  /** Check lists and keyword checks, made on first use (most grams never occur). */
+  #lists = new Map<number, Check[]>();
+  #checks: (Check | undefined)[] = [];
 
   /** `layout`: this table as an earlier run built it for the same keywords and needs. */
   constructor(
@@ -55,56 +65,108 @@ export class GramSet {
     needs: Map<string, string[] | null> = new Map(),
     layout?: GramLayout,
   ) {
-    const enc = new TextEncoder();
-    const checks: Check[] = keywords.map((k) => {
-      const n = needs.get(k);
-      return {
-        kw: k === "://"
-          ? "url"
-          : new Uint8Array([...k].map((ch) => LOWER[ch.charCodeAt(0) & 0xff])),
-        needs: n ? n.map((x) => enc.encode(x)) : null,
-      };
-    });
-    if (layout) {
-      this.layout = layout;
-      for (let at = 0; at < layout.length; at += 2 + layout[at + 1]) {
-        const list: Check[] = [];
-        for (let j = at + 2; j < at + 2 + layout[at + 1]; j++) list.push(checks[layout[j]]);
-        this.#set(layout[at], list);
-      }
-      return;
-    }
-    const byGram = new Map<number, number[]>();
-    const add = (c: number[], i: number) => {
-      // Kept as a signed 32-bit integer, like the scanner's rolling value (no boxing).
-      const g = (c[0] << 24) | (c[1] << 16) | (c[2] << 8) | c[3];
-      const prev = byGram.get(g);
-      if (prev) prev.push(i);
-      else byGram.set(g, [i]);
-    };
-    keywords.forEach((k, i) => {
-      const folded = [...k].map((ch) => LOWER[ch.charCodeAt(0) & 0xff] | FOLD);
-      if (folded.length >= 4) {
-        add(folded.slice(0, 4), i);
-      } else if (folded.length === 3) {
-        // Short keywords: grams of the keyword and any byte after it, confirmed like the rest.
-        for (const a of FOLLOW) add([...folded, a], i);
-      } else if (folded.length === 2) {
-        for (const a of FOLLOW) for (const b of FOLLOW) add([...folded, a, b], i);
-      }
-    });
-    this.layout = [];
-    for (const [g, ks] of byGram) {
-      this.layout.push(g, ks.length, ...ks);
-      this.#set(g, ks.map((i) => checks[i]));
+    this.#keywords = keywords;
+    this.#needs = needs;
+    this.layout = layout ?? buildLayout(keywords);
+    let entries = 0;
+    for (let at = 0; at < this.layout.length; at += 2 + this.layout[at + 1]) entries++;
+    let bits = 4;
+    while (1 << bits < entries * 2) bits++;
+    const size = 1 << bits;
+    this.#slotShift = 32 - bits;
+    this.#slotGrams = new Int32Array(size);
+    this.#slotOffsets = new Int32Array(size).fill(-1);
+    for (let at = 0; at < this.layout.length; at += 2 + this.layout[at + 1]) {
+      const g = this.layout[at];
+      let slot = this.#slot(g);
+      while (this.#slotOffsets[slot] !== -1) slot = (slot + 1) & (size - 1);
+      this.#slotGrams[slot] = g;
+      this.#slotOffsets[slot] = at;
+      const idx = Math.imul(g, HASH_MUL) >>> (32 - TABLE_BITS);
+      this.bits[idx >>> 3] |= 1 << (idx & 7);
     }
   }
 
-  #set(g: number, checks: Check[]): void {
-    this.checks.set(g, checks);
-    const idx = Math.imul(g, HASH_MUL) >>> (32 - TABLE_BITS);
-    this.bits[idx >>> 3] |= 1 << (idx & 7);
+  /** Whether some keyword starts with `gram`. */
+  has(gram: number): boolean {
+    return this.#offset(gram) !== -1;
   }
+
+  /** The keywords starting with `gram`, as checks; undefined when none does. */
+  get(gram: number): Check[] | undefined {
+    let list = this.#lists.get(gram);
+    if (list) return list;
+    const at = this.#offset(gram);
+    if (at === -1) return undefined;
+    list = [];
+    for (let j = at + 2; j < at + 2 + this.layout[at + 1]; j++) {
+      list.push(this.#check(this.layout[j]));
+    }
+    this.#lists.set(gram, list);
+    return list;
+  }
+
+  /** Every gram in the table. */
+  grams(): number[] {
+    const out: number[] = [];
+    for (let at = 0; at < this.layout.length; at += 2 + this.layout[at + 1]) {
+      out.push(this.layout[at]);
+    }
+    return out;
+  }
+
+  #slot(gram: number): number {
+    return Math.imul(gram, HASH_MUL) >>> this.#slotShift;
+  }
+
+  #offset(gram: number): number {
+    const mask = this.#slotGrams.length - 1;
+    for (let slot = this.#slot(gram);; slot = (slot + 1) & mask) {
+      const at = this.#slotOffsets[slot];
+      if (at === -1 || this.#slotGrams[slot] === gram) return at;
+    }
+  }
+
+  #check(index: number): Check {
+    let check = this.#checks[index];
+    if (check) return check;
+    const k = this.#keywords[index];
+    const n = this.#needs.get(k);
+    check = {
+      kw: k === "://" ? "url" : new Uint8Array([...k].map((ch) => LOWER[ch.charCodeAt(0) & 0xff])),
+      needs: n ? n.map((x) => encoder.encode(x)) : null,
+    };
+    this.#checks[index] = check;
+    return check;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** Each keyword's grams (see FOLD and FOLLOW) with the keywords starting with each. */
+function buildLayout(keywords: string[]): GramLayout {
+  const byGram = new Map<number, number[]>();
+  const add = (c: number[], i: number) => {
+    // Kept as a signed 32-bit integer, like the scanner's rolling value (no boxing).
+    const g = (c[0] << 24) | (c[1] << 16) | (c[2] << 8) | c[3];
+    const prev = byGram.get(g);
+    if (prev) prev.push(i);
+    else byGram.set(g, [i]);
+  };
+  keywords.forEach((k, i) => {
+    const folded = [...k].map((ch) => LOWER[ch.charCodeAt(0) & 0xff] | FOLD);
+    if (folded.length >= 4) {
+      add(folded.slice(0, 4), i);
+    } else if (folded.length === 3) {
+      // Short keywords: grams of the keyword and any byte after it, confirmed like the rest.
+      for (const a of FOLLOW) add([...folded, a], i);
+    } else if (folded.length === 2) {
+      for (const a of FOLLOW) for (const b of FOLLOW) add([...folded, a, b], i);
+    }
+  });
+  const layout: GramLayout = [];
+  for (const [g, ks] of byGram) layout.push(g, ks.length, ...ks);
+  return layout;
 }
 
 const cache = new Map<string, GramSet>();
@@ -278,7 +340,7 @@ export class LineScanner {
       if (c >= 0x20) {
         gram = (gram << 8) | c | FOLD;
         const idx = Math.imul(gram, HASH_MUL) >>> (32 - TABLE_BITS);
-        if ((bits[idx >>> 3] & (1 << (idx & 7))) !== 0 && g.checks.has(gram)) {
+        if ((bits[idx >>> 3] & (1 << (idx & 7))) !== 0 && g.has(gram)) {
           if (escSeen || n === MAX_CANDIDATES) return ls;
           at[n] = i - 3;
           grams[n++] = gram;
@@ -342,7 +404,7 @@ export class LineScanner {
     bodyEnd: number,
     escSeen: boolean,
   ): boolean {
-    const checks = this.#g.checks.get(gram);
+    const checks = this.#g.get(gram);
     if (checks === undefined) return false;
     for (const c of checks) {
       const kw = c.kw;
@@ -354,7 +416,7 @@ export class LineScanner {
   }
 
   #candidate(gram: number, i: number): void {
-    if (this.#hit || !this.#g.checks.has(gram)) return;
+    if (this.#hit || !this.#g.has(gram)) return;
     if (this.#escSeen || this.#cand.length >= MAX_CANDIDATES) {
       this.#hit = true;
       return;

@@ -243,11 +243,17 @@ export class StreamRedactor implements Redactor {
       lp.line({ start, end: cut, bodyEnd: cut, hit: true });
     }
     if (final && this.#lineStart < end) {
+      // The last line, unterminated: decided as a complete line is (its bytes are all in).
       const start = this.#lineStart;
       const bodyEnd = buf[end - 1 - base] === 0x0d ? end - 1 : end;
+      const hit = sc.lineHit(buf, start - base, bodyEnd - base);
       this.#lineStart = this.#scanPos = end;
       sc.newLine();
-      lp.line({ start, end, bodyEnd, hit: true });
+      if (!hit && lp.idle() && !specialLine(buf, start - base, bodyEnd - base)) {
+        this.#out.decided = end;
+      } else {
+        lp.line({ start, end, bodyEnd, hit });
+      }
     }
   }
 

@@ -27,7 +27,7 @@ Deno.test("an engine from cached tables redacts as one that built them", () => {
   assertEquals(cached.keywords, fresh.keywords);
   assertEquals([...cached.keywordNeeds], [...fresh.keywordNeeds]);
   assertEquals(cached.grams.layout, fresh.grams.layout);
-  assertEquals([...cached.grams.checks.keys()].sort(), [...fresh.grams.checks.keys()].sort());
+  assertEquals(cached.grams.grams().sort(), fresh.grams.grams().sort());
   const g = new Gen(7);
   const text = [
     `$ export GITHUB_TOKEN=ghp_${g.crcToken()}`,
