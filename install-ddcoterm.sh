@@ -225,9 +225,11 @@ worker_entries() {
   (cd "$CHECKOUT" && ls src/*/*_worker.ts 2>/dev/null)
 }
 
-# V8's young generation: fixed at 4 MiB per semi-space. Start-up then runs without a single
-# scavenge (the default 1 MiB start costs two, ~3 ms), and long sessions keep a compact heap.
-V8_FLAGS="--min-semi-space-size=4,--max-semi-space-size=4"
+# V8's young generation fixed at 4 MiB per semi-space: start-up runs without a single scavenge
+# (the default 1 MiB start costs two, ~3 ms), and long sessions keep a compact heap.
+# --no-lazy: every function of a module is compiled when it loads, so Deno's code cache holds
+# them all and later runs compile nothing (measured: `-- true` 2–10 ms faster).
+V8_FLAGS="--min-semi-space-size=4,--max-semi-space-size=4,--no-lazy"
 
 try_compile() {
   local deno="$1" out="$2" includes=() worker
