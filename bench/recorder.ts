@@ -82,7 +82,9 @@ function ptyRun(cmd: string[]): RunResult {
 type Tool = "bare" | "ddcoterm" | "script" | "asciinema";
 const tools: Record<Tool, (out: string) => string[]> = {
   bare: () => ["cat", data],
-  ddcoterm: (out) => [ddcoterm, "-q", "-o", out, "--", "cat", data],
+  // The session's own cast (found by recordingDigest), not a second copy with -o: each tool
+  // writes one recording.
+  ddcoterm: () => [ddcoterm, "-q", "--", "cat", data],
   script: (out) => ["script", "-q", "-c", `cat ${data}`, out],
   asciinema: (out) => ["asciinema", "rec", "-q", "--overwrite", "-c", `cat ${data}`, out],
 };
@@ -101,6 +103,7 @@ for (let run = 1; run <= RUNS; run++) {
     const result = ptyRun(tools[tool](out));
     results[tool].wall.push(result.wall_ms);
     results[tool].cpu.push(result.cpu_ms);
+    if (tool === "ddcoterm") takeSessionCast(out);
     if (tool !== "bare") {
       const digest = await recordingDigest(tool, out);
       results[tool].complete.push(digest === expectedDigest);
@@ -184,6 +187,17 @@ if (values.json) {
 Deno.removeSync(work, { recursive: true });
 
 // --- helpers ----------------------------------------------------------------------------
+
+/** Moves the only recorded session's cast to `out` and removes the session. */
+function takeSessionCast(out: string): void {
+  const sessions = `${env.DDCOTERM_HOME}/sessions`;
+  const dirs = [...Deno.readDirSync(sessions)].filter((e) => e.isDirectory);
+  if (dirs.length !== 1) {
+    throw new Error(`expected one session in ${sessions}, found ${dirs.length}`);
+  }
+  Deno.renameSync(`${sessions}/${dirs[0].name}/session.cast`, out);
+  Deno.removeSync(`${sessions}/${dirs[0].name}`, { recursive: true });
+}
 
 /** sha256 of what the pty shows for `path`: every "\n" becomes "\r\n" (onlcr). */
 async function digestOfPtyOutput(path: string): Promise<string> {

@@ -122,6 +122,11 @@ export function lib(): HotSymbols {
   return hot;
 }
 
+/** Binds every hot symbol now (a worker thread's loop, which should not pause for it later). */
+export function bindHotSymbols(): void {
+  for (const name of Object.keys(HOT_SYMBOLS) as HotName[]) bindHot(name);
+}
+
 export function asyncLib(): Deno.DynamicLibrary<typeof ASYNC_SYMBOLS>["symbols"] {
   asyncCalls ??= Deno.dlopen("libc.so.6", ASYNC_SYMBOLS).symbols;
   return asyncCalls;

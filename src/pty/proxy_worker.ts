@@ -6,7 +6,7 @@
  * Control comes through shared memory (the loop never yields to this worker's event loop).
  */
 import { EAGAIN, EINTR, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, readReady } from "./fdio.ts";
-import { errno, lib } from "./libc.ts";
+import { bindHotSymbols, errno, lib } from "./libc.ts";
 import { readingSecret } from "./pty.ts";
 import {
   BATCH_DUE_MS,
@@ -124,7 +124,7 @@ self.onmessage = (event: MessageEvent<ProxyStart>) => {
   post({ type: "end" });
 };
 // Binding the symbols now means the loop starts without delay when the main thread hands over.
-lib();
+bindHotSymbols();
 post({ type: "ready" });
 
 function serve(start: ProxyStart, batch: Batch): void {
