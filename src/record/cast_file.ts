@@ -1,4 +1,3 @@
-import { CastJsonEncoder } from "../cast/json_bytes.ts";
 import type { CastEventCode, CastHeader } from "../cast/types.ts";
 import { encodeV3Header, V3EventEncoder } from "../cast/v3.ts";
 import type { CastSink } from "./sink.ts";
@@ -13,7 +12,6 @@ export class CastFileSink implements CastSink {
   readonly name: string;
   #file: Deno.FsFile;
   #events = new V3EventEncoder();
-  #json = { o: new CastJsonEncoder(), i: new CastJsonEncoder() };
   /** Lines not written yet, in one buffer reused for the whole session. */
   #pending = new Uint8Array(2 * MAX_BUFFERED);
   #pendingSize = 0;
@@ -38,14 +36,9 @@ export class CastFileSink implements CastSink {
     this.#addText(this.#events.encode(time, code, data));
   }
 
-  eventBytes(time: number, code: "o" | "i", bytes: Uint8Array, final: boolean): void {
-    const json = this.#json[code];
-    const escaped = json.encode(bytes);
-    const rest = final ? json.flush() : escaped.subarray(0, 0);
-    if (escaped.length + rest.length === 0) return;
+  eventJson(time: number, code: "o" | "i", json: Uint8Array): void {
     this.#addText(this.#events.lineStart(time, code));
-    this.#add(escaped);
-    this.#add(rest);
+    this.#add(json);
     this.#add(LINE_END);
     if (this.#pendingSize >= MAX_BUFFERED) this.flush();
   }

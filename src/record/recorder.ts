@@ -1,4 +1,5 @@
 import { CastTextDecoder } from "../cast/bytes.ts";
+import { CastJsonEncoder } from "../cast/json_bytes.ts";
 import type { CastEventCode, CastHeader } from "../cast/types.ts";
 import type { EventsFile, SessionEvent } from "./events_file.ts";
 import { type FilterResult, PassThroughFilter, type StreamFilter } from "./filter.ts";
@@ -12,6 +13,7 @@ type Stream = "output" | "input";
 interface StreamState {
   filter: StreamFilter;
   decoder: CastTextDecoder;
+  json: CastJsonEncoder;
   code: CastEventCode;
   bytes: number;
 }
@@ -46,11 +48,13 @@ export class Recorder {
   #timer: ReturnType<typeof setInterval> | undefined;
   #finished = false;
   #needsText: boolean;
+  #needsJson: boolean;
   #inHiddenRun = false;
 
   constructor(options: RecorderOptions) {
     this.#sinks = [...options.sinks];
-    this.#needsText = options.sinks.some((sink) => !sink.eventBytes);
+    this.#needsText = options.sinks.some((sink) => !sink.eventJson);
+    this.#needsJson = options.sinks.some((sink) => sink.eventJson);
     this.#events = options.events;
     this.#monotonic = options.monotonic ?? (() => performance.now());
     this.#start = this.#monotonic();
@@ -58,8 +62,8 @@ export class Recorder {
     this.#onFlush = options.onFlush ?? (() => {});
     const create = options.createFilter ?? (() => new PassThroughFilter());
     this.#streams = {
-      output: { filter: create(), decoder: new CastTextDecoder(), code: "o", bytes: 0 },
-      input: { filter: create(), decoder: new CastTextDecoder(), code: "i", bytes: 0 },
+      output: stream(create(), "o"),
+      input: stream(create(), "i"),
     };
   }
 
@@ -176,16 +180,22 @@ export class Recorder {
     if (bytes.length === 0 && !final) return;
     const time = this.elapsed(atMs);
     const code = state.code as "o" | "i";
-    // Text is decoded only for sinks without the byte fast path (and always, to keep the
-    // decoder's state whole, once one such sink exists).
+    // Text is decoded only for sinks without the JSON fast path (and always, to keep the
+    // decoder's state whole, once one such sink exists); JSON is escaped once for all others.
     let text: string | undefined;
     if (this.#needsText) {
       text = bytes.length > 0 ? state.decoder.decode(bytes) : "";
       if (final) text += state.decoder.flush();
     }
+    let json: Uint8Array | undefined;
+    if (this.#needsJson) {
+      json = state.json.encode(bytes);
+      if (final) json = concat(json, state.json.flush());
+    }
     this.#each((sink) => {
-      if (sink.eventBytes) sink.eventBytes(time, code, bytes, final);
-      else if (text) sink.event(time, code, text);
+      if (sink.eventJson) {
+        if (json!.length > 0) sink.eventJson(time, code, json!);
+      } else if (text) sink.event(time, code, text);
     });
   }
 
@@ -217,6 +227,18 @@ export class Recorder {
       }
     }
   }
+}
+
+function stream(filter: StreamFilter, code: "o" | "i"): StreamState {
+  return { filter, decoder: new CastTextDecoder(), json: new CastJsonEncoder(), code, bytes: 0 };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (b.length === 0) return a;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function round6(seconds: number): number {

@@ -10,11 +10,12 @@ export interface CastSink {
   /** `time` is seconds since the start of the session; `data` is decoded text. */
   event(time: number, code: CastEventCode, data: string): void;
   /**
-   * Optional fast path for output and input: the (redacted) bytes themselves, in order per
-   * stream; `final` marks the end of the stream. A sink that has it gets no text events for
-   * those streams.
+   * Optional fast path for output and input: the (redacted) bytes already escaped as the
+   * inside of a JSON string (see CastJsonEncoder; escaped once for every such sink), in order
+   * per stream, valid only during the call. A sink that has it gets no text events for those
+   * streams.
    */
-  eventBytes?(time: number, code: "o" | "i", bytes: Uint8Array, final: boolean): void;
+  eventJson?(time: number, code: "o" | "i", json: Uint8Array): void;
   /** Makes buffered events durable; called at least every 100 ms while events arrive. */
   flush(): void;
   close(): void;

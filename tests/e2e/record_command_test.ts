@@ -87,6 +87,26 @@ Deno.test("the user's terminal receives exactly the bytes the bare command gives
   }
 });
 
+Deno.test("-o writes the same recording to a second file", async () => {
+  const home = tempHome();
+  try {
+    const fixture = fixtureBytes();
+    const path = `${home.home}/fixture.bin`;
+    const extra = `${home.home}/copy.cast`;
+    Deno.writeFileSync(path, fixture);
+    const { code } = await runInTerminal(
+      ddcotermShell("-q", "-o", extra, "--", "bash", "-c", `stty -opost; cat ${path}`),
+      { env: home.env },
+    );
+    assertEquals(code, 0);
+    const session = Deno.readFileSync(`${onlySessionDir(home)}/session.cast`);
+    assertSameBytes(Deno.readFileSync(extra), session, "the -o copy");
+    assertSameBytes(outputBytes(readCastFile(extra).events), fixture, "output in the -o copy");
+  } finally {
+    home.cleanup();
+  }
+});
+
 Deno.test("a large burst of output is complete in the cast, including its last bytes", async () => {
   const home = tempHome();
   try {
