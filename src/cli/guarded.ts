@@ -54,7 +54,7 @@ export async function runGuarded(run: GuardedRun): Promise<number> {
       isInteractive: Deno.stdin.isTerminal() && Deno.stdout.isTerminal(),
     },
     run.cli,
-    { wasmPath: bundledWasmPath() },
+    { wasmPath: bundledWasmPath(), cacheDir: `${home}/cache` },
   );
 
   mark("guard: decided");

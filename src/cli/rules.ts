@@ -1,3 +1,4 @@
+import { ddcotermHome } from "../core/home.ts";
 import { configPath, loadConfig } from "../config/mod.ts";
 import { UserError } from "../core/errors.ts";
 import { currentUser } from "../record/user.ts";
@@ -57,7 +58,7 @@ export async function run(args: string[]): Promise<number> {
       isInteractive: Deno.stdin.isTerminal() && Deno.stdout.isTerminal(),
     },
     cliActions(parsed.options),
-    { wasmPath: bundledWasmPath() },
+    { wasmPath: bundledWasmPath(), cacheDir: `${ddcotermHome()}/cache` },
   );
 
   if (parsed.options.json) {

@@ -1,51 +1,8 @@
 // CoTerm's documented config examples, verbatim, behave as the docs describe.
 import { assertEquals, assertMatch } from "@ddcoterm/assert";
 import { evaluateCommand } from "./evaluate.ts";
+import { DOC_RULES_EXAMPLE, ISSUE_EXAMPLE } from "./coterm_docs_examples.ts";
 import { configOf, invocationOf } from "./test_support.ts";
-
-const ISSUE_EXAMPLE = `process_config:
-  default_actions: ["record", "process_info"]
-  commands:
-    - command: "kubectl"
-      lints:
-        - |
-          if has_arg("scale") and flags.context == nil then
-            return string.format("No kubectl context specified (effective context: '%s').", k8s_context)
-          end
-      rules:
-        - rule: |
-            local ctx = flags.context or k8s_current_context or "unknown"
-            return has_arg("scale") and ctx:match("prod"), "Proceed with caution.", "Check the rollback plan."
-          actions: ["record", "logs", "process_info", "approval"]
-        - rule: has_arg("scale")
-          actions: ["record", "process_info"]
-        - rule: true
-          actions: []
-enable_telemetry: false
-enable_ptrace: false
-`;
-
-const DOC_RULES_EXAMPLE = `process_config:
-  commands:
-    - command: "kubectl"
-      lints:
-        - |
-          if has_arg("scale") and flags.context == nil then
-            return string.format("No kubectl context specified (effective context: '%s'). It is recommended to always explicitly specify the context when running \`kubectl scale\`.", k8s_context)
-          end
-      rules:
-        - rule: |
-            local k8s_context = flags.context or k8s_current_context or "unknown"
-            local matches = has_arg("scale") and k8s_context:match("prod")
-            local user_message = "Proceed with caution. This command may disrupt your Kubernetes cluster setup."
-            local approver_message = "Ensure that the user has documented a rollback plan before approving."
-            return matches, user_message, approver_message
-          actions: ["record", "process_info", "approval"]
-        - rule: has_arg("scale")
-          actions: ["record", "process_info"]
-        - rule: true
-          actions: []
-`;
 
 async function withKubeconfig<T>(context: string, fn: (env: Record<string, string>) => Promise<T>) {
   const dir = await Deno.makeTempDir();

@@ -7,10 +7,21 @@ import {
   snippetPosition,
 } from "../config/mod.ts";
 import { actionsFromCli } from "./cli_actions.ts";
-import { evaluateSimpleRule } from "./fast_path.ts";
 import { buildGlobals, commandName } from "./globals.ts";
-import { readKubeconfig, readTextIfPresent, type TextReader } from "./kubeconfig.ts";
-import type { LuaLimits, LuaSession, SnippetOutcome } from "./lua_engine.ts";
+import {
+  type KubeconfigInfo,
+  readKubeconfig,
+  readTextIfPresent,
+  type TextReader,
+} from "./kubeconfig.ts";
+import type { LuaSession, SnippetOutcome } from "./lua_engine.ts";
+import { DEFAULT_LUA_LIMITS, type LuaLimits } from "./lua_limits.ts";
+import {
+  evaluateInSubset,
+  type SubsetEnvironment,
+  subsetEnvironment,
+  type SubsetOutcome,
+} from "./subset_eval.ts";
 import { mark } from "../core/startup_marks.ts";
 import type { CliActions, Decision, Invocation, MatchedRule } from "./types.ts";
 
@@ -23,6 +34,8 @@ export interface EvaluateOptions {
   readTextFile?: TextReader;
   /** Path of wasmoon's glue.wasm when it is not next to wasmoon's code (bundles). */
   wasmPath?: string;
+  /** Where derived data may be cached (the parsed kubeconfig); none when absent. */
+  cacheDir?: string;
 }
 
 export const DEFAULT_BUDGET_MS = 50;
@@ -41,8 +54,9 @@ interface RuleItem extends LintItem {
  * Decides what to do with a command: lints in order, then the first matching rule, within
  * the action hierarchy CLI flags > first matching rule > `default_actions` > built-in default.
  * Every `command:` entry whose name is the executable's basename applies, in file order.
- * Lua (wasmoon) is only loaded when a lint or a rule needs it. A rule that fails (error,
- * time or memory budget) fails closed; a lint that fails becomes a warning.
+ * Snippets in the subset of Lua that subset_eval.ts reproduces are decided without Lua;
+ * wasmoon is loaded at the first one outside it and decides the rest. A rule that fails
+ * (error, time or memory budget) fails closed; a lint that fails becomes a warning.
  */
 export async function evaluateCommand(
   config: Config,
@@ -75,39 +89,84 @@ export async function evaluateCommand(
       : { lints: [], actions: [...BUILTIN_DEFAULT_ACTIONS], source: "builtin_default" };
   };
 
-  // Rules decidable without Lua, in order, up to the first one that needs Lua.
-  let next = 0;
-  if (lints.length === 0) {
-    for (; next < rules.length; next++) {
-      const value = evaluateSimpleRule(rules[next].snippet.source, invocation.args);
-      if (value === undefined) break;
-      if (value) return { ...fallback(), ...matched(rules[next], {}) };
-    }
-  }
-  const pending = rules.slice(next);
-  if (lints.length === 0 && pending.length === 0) return fallback();
+  if (lints.length === 0 && rules.length === 0) return fallback();
 
+  // Kubeconfig is read only for a command whose lints or rules mention k8s_, and only once a
+  // snippet that mentions it, or Lua, is about to run.
+  const needsKube = [...lints, ...rules].some((item) => item.snippet.source.includes("k8s_"));
+  let kube: KubeconfigInfo | undefined;
+  let kubeRead = !needsKube;
+  const readKube = async () => {
+    if (kubeRead) return;
+    kube = await readKubeconfig(
+      invocation.env,
+      options.readTextFile ?? readTextIfPresent,
+      options.cacheDir,
+    );
+    kubeRead = true;
+    mark("rules: kubeconfig read");
+  };
+
+  const messages: string[] = [];
   let session: LuaSession | undefined;
   try {
+    // Lints, then rules, decided without Lua up to the first snippet outside the subset.
+    const useSubset = (options.memoryBytes ?? DEFAULT_LUA_LIMITS.memoryBytes) >=
+      SUBSET_MIN_MEMORY;
+    let subset: SubsetEnvironment | undefined;
+    let subsetHasKube = false;
+    let next = 0;
+    for (; useSubset && next < lints.length + rules.length; next++) {
+      const isLint = next < lints.length;
+      const item = isLint ? lints[next] : rules[next - lints.length];
+      if (item.snippet.source.includes("k8s_")) await readKube();
+      if (!subset || subsetHasKube !== kubeRead) {
+        subset = subsetEnvironment(
+          buildGlobals(invocation, kube),
+          DEFAULT_LUA_LIMITS.patternSteps,
+        );
+        subsetHasKube = kubeRead;
+        if (!subset) break;
+      }
+      const outcome = decideInSubset(item.snippet.source, isLint ? "lint" : "rule", subset);
+      if (!outcome) break;
+      if (outcome.status === "lint") messages.push(outcome.message);
+      if (outcome.status === "match") {
+        mark("rules: decided without Lua");
+        return { ...fallback(), lints: messages, ...matched(item as RuleItem, outcome) };
+      }
+    }
+    const pendingLints = lints.slice(Math.min(next, lints.length));
+    const pendingRules = rules.slice(Math.max(0, next - lints.length));
+    if (pendingLints.length === 0 && pendingRules.length === 0) {
+      mark("rules: decided without Lua");
+      return { ...fallback(), lints: messages };
+    }
+
     mark("rules: lua needed");
     const engine = await import("./lua_engine.ts");
     mark("rules: lua_engine imported");
-    const snippets = [...lints, ...pending].map((item) => item.snippet.source);
-    const kube = snippets.some((source) => source.includes("k8s_"))
-      ? await readKubeconfig(invocation.env, options.readTextFile ?? readTextIfPresent)
-      : undefined;
+    await readKube();
     const limits: LuaLimits = {
       ...engine.DEFAULT_LUA_LIMITS,
       memoryBytes: options.memoryBytes ?? engine.DEFAULT_LUA_LIMITS.memoryBytes,
     };
-    mark("rules: kubeconfig read");
     session = await engine.openLuaSession(buildGlobals(invocation, kube), limits, options.wasmPath);
     mark("rules: session open");
-    return runInLua(session, config, lints, pending, fallback(), options.budgetMs);
+    return runInLua(
+      session,
+      config,
+      messages,
+      pendingLints,
+      pendingRules,
+      fallback(),
+      options.budgetMs,
+    );
   } catch (error) {
     const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return {
       ...fallback(),
+      lints: messages,
       actions: ["deny"],
       source: "rule",
       failure: {
@@ -121,15 +180,35 @@ export async function evaluateCommand(
   }
 }
 
+/**
+ * The subset evaluator needs Lua's memory limit to be far above what it lets a snippet
+ * allocate (1 MiB), so that the limit can never be what decides.
+ */
+const SUBSET_MIN_MEMORY = 4 * 1024 * 1024;
+
+/** The subset's outcome, or undefined (Lua decides), also should the evaluator itself fail. */
+function decideInSubset(
+  source: string,
+  kind: "lint" | "rule",
+  environment: SubsetEnvironment,
+): SubsetOutcome | undefined {
+  try {
+    return evaluateInSubset(source, kind, environment);
+  } catch {
+    return undefined;
+  }
+}
+
 function runInLua(
   session: LuaSession,
   config: Config,
+  earlierLints: string[],
   lints: LintItem[],
   rules: RuleItem[],
   fallback: Decision,
   budgetMs = DEFAULT_BUDGET_MS,
 ): Decision {
-  const messages: string[] = [];
+  const messages = [...earlierLints];
   const items = [...lints, ...rules];
   const compileErrors = new Map<number, SnippetOutcome>();
   items.forEach((item, id) => {

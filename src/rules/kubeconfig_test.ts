@@ -54,3 +54,28 @@ Deno.test("a missing or unreadable kubeconfig gives no context", async () => {
   assertEquals((await readKubeconfig({ HOME: dir })).currentContext, "home-ctx");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("with a cache folder, a kubeconfig text is parsed once and then read from the cache", async () => {
+  const dir = await Deno.makeTempDir();
+  const cache = `${dir}/cache`;
+  await Deno.writeTextFile(`${dir}/config`, KUBECONFIG_A);
+  const env = { KUBECONFIG: `${dir}/config` };
+  const fresh = await readKubeconfig(env, undefined, cache);
+  assertEquals(fresh.currentContext, "prod-eu");
+  assertEquals({ ...fresh.namespaces }, { "prod-eu": "web" });
+  // The cache answers for the same text: an entry changed by hand is what comes back.
+  const file = `${cache}/kubeconfig-contexts.json`;
+  const stored = JSON.parse(await Deno.readTextFile(file));
+  const [key] = Object.keys(stored);
+  stored[key].currentContext = "from-cache";
+  await Deno.writeTextFile(file, JSON.stringify(stored));
+  assertEquals((await readKubeconfig(env, undefined, cache)).currentContext, "from-cache");
+  // A changed file is parsed again (kubectl config use-context rewrites it).
+  await Deno.writeTextFile(`${dir}/config`, KUBECONFIG_B);
+  assertEquals((await readKubeconfig(env, undefined, cache)).currentContext, "staging");
+  assertEquals(Object.keys(JSON.parse(await Deno.readTextFile(file))).length, 2);
+  // A damaged cache only costs a parse.
+  await Deno.writeTextFile(file, "{not json");
+  assertEquals((await readKubeconfig(env, undefined, cache)).currentContext, "staging");
+  await Deno.remove(dir, { recursive: true });
+});

@@ -4,25 +4,12 @@
 import type { LuaEngine, LuaFactory } from "wasmoon";
 import type { LuaSyntaxCheck, LuaSyntaxError } from "../config/mod.ts";
 import type { LuaGlobals } from "./globals.ts";
+import { DEFAULT_LUA_LIMITS, type LuaLimits } from "./lua_limits.ts";
 import { luaLiteral } from "./lua_literal.ts";
 import { PRELUDE_LUA } from "./prelude_lua.ts";
 import { mark } from "../core/startup_marks.ts";
 
-export interface LuaLimits {
-  /** Bytes snippets may allocate on top of the sandbox itself. */
-  memoryBytes: number;
-  /** Upper bound of estimated matcher steps for one string pattern call. */
-  patternSteps: number;
-  /** Largest table table.sort accepts. */
-  sortMax: number;
-}
-
-export const DEFAULT_LUA_LIMITS: LuaLimits = {
-  memoryBytes: 8 * 1024 * 1024,
-  // About 20 ms of Lua's C matcher here (it does roughly 2e8 steps per second).
-  patternSteps: 4_000_000,
-  sortMax: 100_000,
-};
+export { DEFAULT_LUA_LIMITS, type LuaLimits } from "./lua_limits.ts";
 
 export type SnippetKind = "lint" | "rule";
 

@@ -23,7 +23,6 @@ export {
   readKubeconfig,
   type TextReader,
 } from "./kubeconfig.ts";
-export { evaluateSimpleRule } from "./fast_path.ts";
 export type {
   CliActions,
   Decision,
