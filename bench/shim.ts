@@ -28,6 +28,27 @@ const stubs = `${work}/stubs`;
 Deno.mkdirSync(stubs);
 Deno.writeTextFileSync(`${stubs}/kubectl`, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
 
+// A kubeconfig, as kubectl users have one: rules that mention k8s_ read it.
+Deno.mkdirSync(`${work}/.kube`);
+Deno.writeTextFileSync(
+  `${work}/.kube/config`,
+  `apiVersion: v1
+kind: Config
+current-context: staging
+contexts:
+  - name: staging
+    context: {cluster: staging, user: dev, namespace: web}
+  - name: prod-eu
+    context: {cluster: prod-eu, user: dev}
+clusters:
+  - name: staging
+    cluster: {server: "https://staging.example.invalid"}
+users:
+  - name: dev
+    user: {token: "synthetic-not-a-secret"}
+`,
+);
+
 const configs = {
   "three rules, no Lua needed": `process_config:
   commands:
@@ -52,6 +73,36 @@ const configs = {
           actions: [deny]
         - rule: |
             return #args >= 0
+          actions: []
+`,
+  "CoTerm's documented kubectl lint and rules": `process_config:
+  commands:
+    - command: kubectl
+      lints:
+        - |
+          if has_arg("scale") and flags.context == nil then
+            return string.format("No kubectl context specified (effective context: '%s').", k8s_context)
+          end
+      rules:
+        - rule: |
+            local ctx = flags.context or k8s_current_context or "unknown"
+            return has_arg("scale") and ctx:match("prod"), "Proceed with caution.", "Check the rollback plan."
+          actions: [record, logs, process_info, approval]
+        - rule: has_arg("scale")
+          actions: [record, process_info]
+        - rule: true
+          actions: []
+`,
+  "a rule only Lua can decide (a loop)": `process_config:
+  commands:
+    - command: kubectl
+      rules:
+        - rule: |
+            local n = 0
+            for _ in ipairs(args) do n = n + 1 end
+            return n > 5
+          actions: [record]
+        - rule: true
           actions: []
 `,
   "recorded (record, no process_info)": `process_config:
