@@ -94,6 +94,9 @@ let processCalls: Deno.DynamicLibrary<typeof PROCESS_SYMBOLS>["symbols"] | undef
 function bindHot<K extends HotName>(name: K): HotSymbols[K] {
   const bound = hotBound[name];
   if (bound) return bound as HotSymbols[K];
+  // errno is read right after a call fails: binding it then would run dlopen's own system
+  // calls first and clobber the value. It is bound before any call that can fail.
+  if (name !== "__errno_location") bindHot("__errno_location");
   const one = { [name]: HOT_SYMBOLS[name] } as Pick<typeof HOT_SYMBOLS, K>;
   const symbol = Deno.dlopen("libc.so.6", one).symbols[name] as HotSymbols[K];
   hotBound[name] = symbol;

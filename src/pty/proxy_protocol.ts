@@ -2,7 +2,7 @@
 
 /** Int32 slots of the shared control buffer. */
 export const CONTROL_STATE = 0;
-/** Output chunks the main thread has recorded (the worker pauses reading past MAX_IN_FLIGHT). */
+/** Batches the main thread has recorded (the worker pauses reading past MAX_IN_FLIGHT). */
 export const CONTROL_ACKED = 1;
 /** Float64 slot (at Int32 index 2, 8-byte aligned): Date.now() deadline to finish draining. */
 export const CONTROL_DRAIN_MS = 2;
@@ -26,6 +26,13 @@ export const BATCH_DUE_MS = 20;
 export const BATCH_QUIET_MS = 1;
 export const BATCH_MAX_MS = 40;
 export const BATCH_MAX_BYTES = 512 * 1024;
+/**
+ * Batches are segments of one shared buffer, used in turn: batch n is segment n % POOL, free
+ * again once the main thread acknowledged it. Nothing is allocated, transferred or collected
+ * per batch. One more segment than can be in flight is the one being filled; one spare lets a
+ * keystroke be sent while output is throttled.
+ */
+export const POOL_SEGMENTS = MAX_IN_FLIGHT + 2;
 
 export interface ProxyStart {
   master: number;
@@ -35,13 +42,15 @@ export interface ProxyStart {
   wake: number;
   captureInput: boolean;
   control: SharedArrayBuffer;
+  /** POOL_SEGMENTS × BATCH_MAX_BYTES: the batches' bytes. */
+  pool: SharedArrayBuffer;
   /** Keystrokes the main thread had not written yet. */
   pendingInput: Uint8Array[];
 }
 
 /**
  * What the proxy saw, with the absolute time (timeOrigin + now, ms) it saw it: bytes
- * [start, end) of its batch's buffer.
+ * [start, end) of its batch's segment.
  */
 export type ProxyItem =
   | { kind: "output"; at: number; start: number; end: number }
@@ -49,6 +58,6 @@ export type ProxyItem =
 
 export type ProxyWorkerMessage =
   | { type: "ready" }
-  | { type: "batch"; bytes: ArrayBuffer; items: ProxyItem[] }
+  | { type: "batch"; segment: number; items: ProxyItem[] }
   | { type: "end" }
   | { type: "failed"; message: string };

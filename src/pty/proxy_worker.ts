@@ -17,6 +17,7 @@ import {
   CONTROL_DRAIN_MS,
   CONTROL_STATE,
   MAX_IN_FLIGHT,
+  POOL_SEGMENTS,
   type ProxyItem,
   type ProxyStart,
   type ProxyWorkerMessage,
@@ -27,25 +28,30 @@ import {
 const IDLE_POLL_MS = 50;
 /** Below this much room left, a batch is sent before the next read (a pty read gives ≤ 4 KiB). */
 const MIN_READ_SPACE = 16 * 1024;
-/** The buffer after a small batch: interactive use does not allocate BATCH_MAX_BYTES each time. */
-const SMALL_BATCH_BYTES = 64 * 1024;
 /** Output read within this long of an event's first bytes joins that event. */
 const MERGE_MS = 1;
 
-const post = (message: ProxyWorkerMessage, transfer: Transferable[] = []) =>
-  self.postMessage(message, transfer);
+const post = (message: ProxyWorkerMessage) => self.postMessage(message);
 
 /**
  * Copies for the recorder, sent in batches (see BATCH_DUE_MS). Output is read straight into
- * the batch's buffer and passed on to the terminal from there: no copy per read, and one
- * transferred buffer per message.
+ * the batch's segment of the shared pool and passed on to the terminal from there: no copy,
+ * no allocation per read or per batch.
  */
 class Batch {
-  #buffer = new Uint8Array(SMALL_BATCH_BYTES);
+  #pool: SharedArrayBuffer;
+  #acked: Int32Array;
+  #buffer: Uint8Array;
   #used = 0;
   #items: ProxyItem[] = [];
   #since = 0;
   sent = 0;
+
+  constructor(pool: SharedArrayBuffer, control: Int32Array) {
+    this.#pool = pool;
+    this.#acked = control;
+    this.#buffer = this.#segment(0);
+  }
 
   /** Where the next output read goes. */
   space(): Uint8Array {
@@ -91,14 +97,22 @@ class Batch {
   send(): void {
     if (this.#items.length === 0) return;
     const items = this.#items;
-    const bytes = this.#buffer.buffer as ArrayBuffer;
+    const segment = this.sent % POOL_SEGMENTS;
     this.#items = [];
-    this.#buffer = new Uint8Array(
-      this.#used > SMALL_BATCH_BYTES / 2 ? BATCH_MAX_BYTES : SMALL_BATCH_BYTES,
-    );
     this.#used = 0;
     this.sent++;
-    post({ type: "batch", bytes, items }, [bytes]);
+    post({ type: "batch", segment, items });
+    // The next segment must not be one the main thread is still reading.
+    while (this.sent - Atomics.load(this.#acked, CONTROL_ACKED) >= POOL_SEGMENTS) {
+      const acked = Atomics.load(this.#acked, CONTROL_ACKED);
+      if (Atomics.load(this.#acked, CONTROL_STATE) === STATE_STOP) break;
+      Atomics.wait(this.#acked, CONTROL_ACKED, acked, 100);
+    }
+    this.#buffer = this.#segment(this.sent % POOL_SEGMENTS);
+  }
+
+  #segment(index: number): Uint8Array {
+    return new Uint8Array(this.#pool, index * BATCH_MAX_BYTES, BATCH_MAX_BYTES);
   }
 
   #push(item: ProxyItem): void {
@@ -112,7 +126,7 @@ const now = () => performance.timeOrigin + performance.now();
 
 self.onmessage = (event: MessageEvent<ProxyStart>) => {
   self.onmessage = null;
-  const batch = new Batch();
+  const batch = new Batch(event.data.pool, new Int32Array(event.data.control));
   try {
     serve(event.data, batch);
   } catch (error) {

@@ -1,10 +1,12 @@
 import { workerModuleUrl } from "../core/worker_url.ts";
 import { asyncLib, lib } from "./libc.ts";
 import {
+  BATCH_MAX_BYTES,
   CONTROL_ACKED,
   CONTROL_BYTES,
   CONTROL_DRAIN_MS,
   CONTROL_STATE,
+  POOL_SEGMENTS,
   type ProxyStart,
   type ProxyWorkerMessage,
   STATE_DRAIN,
@@ -12,7 +14,10 @@ import {
 } from "./proxy_protocol.ts";
 
 export interface ThreadedProxyHandlers {
-  /** `atMs` is when the proxy saw the bytes, on this thread's performance.now() clock. */
+  /**
+   * `atMs` is when the proxy saw the bytes, on this thread's performance.now() clock. The
+   * bytes are a view of shared memory, valid only during the call: copy what must be kept.
+   */
   onOutput(chunk: Uint8Array, atMs: number): void;
   onInput?(chunk: Uint8Array, secret: boolean, atMs: number): void;
 }
@@ -26,6 +31,7 @@ export class ProxyWorker {
   readonly ready: Promise<void>;
   #worker: Worker;
   #control = new SharedArrayBuffer(CONTROL_BYTES);
+  #pool = new SharedArrayBuffer(POOL_SEGMENTS * BATCH_MAX_BYTES);
   #state = new Int32Array(this.#control);
   #wake: { read: number; write: number } | null = null;
   #ended: Promise<void> | null = null;
@@ -63,7 +69,7 @@ export class ProxyWorker {
         const message = event.data;
         switch (message.type) {
           case "batch": {
-            const bytes = new Uint8Array(message.bytes);
+            const bytes = this.#segment(message.segment);
             for (const item of message.items) {
               const at = item.at - performance.timeOrigin;
               const chunk = bytes.subarray(item.start, item.end);
@@ -71,6 +77,7 @@ export class ProxyWorker {
               else handlers.onInput?.(chunk, item.secret, at);
             }
             Atomics.add(this.#state, CONTROL_ACKED, 1);
+            Atomics.notify(this.#state, CONTROL_ACKED);
             break;
           }
           case "end":
@@ -87,6 +94,7 @@ export class ProxyWorker {
       wake: pipe[0],
       captureInput,
       control: this.#control,
+      pool: this.#pool,
       pendingInput,
     };
     this.#worker.postMessage(start);
@@ -109,6 +117,17 @@ export class ProxyWorker {
       await asyncLib().close(this.#wake.write);
       this.#wake = null;
     }
+  }
+
+  #segments: Uint8Array[] = [];
+
+  /** A batch's bytes: valid until it is acknowledged (the worker then fills it again). */
+  #segment(index: number): Uint8Array {
+    return this.#segments[index] ??= new Uint8Array(
+      this.#pool,
+      index * BATCH_MAX_BYTES,
+      BATCH_MAX_BYTES,
+    );
   }
 
   #poke(): void {
