@@ -44,13 +44,15 @@ Deno.test("a recorded session with secrets leaves none of them in any file under
     await tmux.waitForScreen(/[$#] ?$/m);
     await tmux.type(`cd ${home.home}`);
     await tmux.keys("Enter");
-    // A password typed at an echo-off prompt.
+    // A password typed at an echo-off prompt. Each wait matches a line the command prints, at
+    // the start of a line, never the echo of the command line itself: typing the password
+    // ahead of the prompt would type it with echo on.
     await tmux.type("read -s -p 'Password: ' pw; echo; echo got-${#pw}");
     await tmux.keys("Enter");
-    await tmux.waitForScreen("Password:");
+    await tmux.waitForScreen(/^Password: ?$/m);
     await tmux.type(password);
     await tmux.keys("Enter");
-    await tmux.waitForScreen(`got-${password.length}`);
+    await tmux.waitForScreen(new RegExp(`^got-${password.length}$`, "m"));
     await tmux.type("cat .env");
     await tmux.keys("Enter");
     await tmux.waitForScreen("APP_NAME=demo");
@@ -58,10 +60,10 @@ Deno.test("a recorded session with secrets leaves none of them in any file under
       `curl -s -m 1 -H "Authorization: Bearer ${bearer}" http://127.0.0.1:9/ ; echo done-curl`,
     );
     await tmux.keys("Enter");
-    await tmux.waitForScreen("done-curl");
+    await tmux.waitForScreen(/^done-curl$/m);
     await tmux.type("cat id_test; echo done-key");
     await tmux.keys("Enter");
-    await tmux.waitForScreen("done-key");
+    await tmux.waitForScreen(/^done-key$/m);
     await tmux.type("exit");
     await tmux.keys("Enter");
     await tmux.waitForScreen("ended (exit");
