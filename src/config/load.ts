@@ -21,12 +21,12 @@ export async function loadConfig(
   path: string,
   options: LoadOptions = {},
 ): Promise<ValidatedConfig> {
-  const text = await readConfigText(path);
+  const text = readConfigText(path);
   if (text === undefined) return { config: defaultConfig(path), warnings: [] };
   const useCache = (options.cache ?? true) && !options.checkLua;
   const key = `${CACHE_VERSION}:${path}:${text.length}:${fnv1a(text)}`;
   if (useCache) {
-    const cached = await readCache(path, key);
+    const cached = readCache(path, key);
     if (cached) return cached;
   }
   const { parseConfigSync } = await import("./parse.ts");
@@ -55,9 +55,11 @@ export function configCachePath(path: string): string {
   return `${path}.cache.json`;
 }
 
-async function readConfigText(path: string): Promise<string | undefined> {
+// Reads are synchronous: every shimmed command waits for them anyway, and an asynchronous
+// read costs an extra turn of the event loop (a missing file, the usual case, twice as much).
+function readConfigText(path: string): string | undefined {
   try {
-    return await Deno.readTextFile(path);
+    return Deno.readTextFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     const why = error instanceof Error ? error.message : String(error);
@@ -65,9 +67,9 @@ async function readConfigText(path: string): Promise<string | undefined> {
   }
 }
 
-async function readCache(path: string, key: string): Promise<ValidatedConfig | undefined> {
+function readCache(path: string, key: string): ValidatedConfig | undefined {
   try {
-    const cached = JSON.parse(await Deno.readTextFile(configCachePath(path)));
+    const cached = JSON.parse(Deno.readTextFileSync(configCachePath(path)));
     if (cached?.key !== key || typeof cached.config !== "object") return undefined;
     return { config: cached.config, warnings: cached.warnings ?? [] };
   } catch {

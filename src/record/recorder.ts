@@ -11,7 +11,8 @@ export const TICK_MS = 50;
 type Stream = "output" | "input";
 
 interface StreamState {
-  filter: StreamFilter;
+  /** Made on the stream's first bytes: most sessions never capture input. */
+  filter: StreamFilter | null;
   decoder: CastTextDecoder;
   json: CastJsonEncoder;
   code: CastEventCode;
@@ -44,6 +45,7 @@ export class Recorder {
   #onSinkError: (sink: CastSink, error: unknown) => void;
   #onFlush: () => void;
   #streams: Record<Stream, StreamState>;
+  #createFilter: () => StreamFilter;
   #redactions = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #finished = false;
@@ -60,11 +62,8 @@ export class Recorder {
     this.#start = this.#monotonic();
     this.#onSinkError = options.onSinkError ?? (() => {});
     this.#onFlush = options.onFlush ?? (() => {});
-    const create = options.createFilter ?? (() => new PassThroughFilter());
-    this.#streams = {
-      output: stream(create(), "o"),
-      input: stream(create(), "i"),
-    };
+    this.#createFilter = options.createFilter ?? (() => new PassThroughFilter());
+    this.#streams = { output: stream("o"), input: stream("i") };
   }
 
   /** Seconds since the session started (at `atMs` on the monotonic clock, default now). */
@@ -151,8 +150,8 @@ export class Recorder {
     this.#finished = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     for (const stream of ["output", "input"] as const) {
-      const state = this.#streams[stream];
-      this.#deliver(stream, state.filter.flush(), true);
+      const filter = this.#streams[stream].filter;
+      if (filter) this.#deliver(stream, filter.flush(), true);
     }
     this.#emit("x", String(exitStatus));
     this.#each((sink) => sink.close());
@@ -162,6 +161,7 @@ export class Recorder {
   #push(stream: Stream, bytes: Uint8Array, atMs?: number): void {
     const state = this.#streams[stream];
     state.bytes += bytes.length;
+    state.filter ??= this.#createFilter();
     this.#deliver(stream, state.filter.push(bytes), false, atMs);
   }
 
@@ -210,6 +210,7 @@ export class Recorder {
     const now = this.#monotonic();
     for (const stream of ["output", "input"] as const) {
       const filter = this.#streams[stream].filter;
+      if (!filter) continue;
       const deadline = filter.deadline();
       if (deadline !== null && deadline <= now) this.#deliver(stream, filter.tick(), false);
     }
@@ -229,8 +230,14 @@ export class Recorder {
   }
 }
 
-function stream(filter: StreamFilter, code: "o" | "i"): StreamState {
-  return { filter, decoder: new CastTextDecoder(), json: new CastJsonEncoder(), code, bytes: 0 };
+function stream(code: "o" | "i"): StreamState {
+  return {
+    filter: null,
+    decoder: new CastTextDecoder(),
+    json: new CastJsonEncoder(),
+    code,
+    bytes: 0,
+  };
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
