@@ -123,13 +123,22 @@ for (let i = 0; i < STARTUP_RUNS; i++) {
 
 // --- keystroke echo ---------------------------------------------------------------------
 
-log(`echo latency: ${KEYS} keystrokes each`);
+// In rounds, the tools taking turns, so that a noisy moment of the machine falls on all of them
+// alike; the samples of all rounds are pooled.
+const ECHO_ROUNDS = 3;
+log(`echo latency: ${KEYS} keystrokes each, in ${ECHO_ROUNDS} rounds`);
 const echoProgram = ["sh", "-c", "stty raw -echo; exec cat"];
 const echo = (cmd: string[]): number[] =>
-  JSON.parse(sh([ptybench, "echo", String(KEYS), "--", ...cmd], env)).latencies_us;
-const echoBare = echo(echoProgram);
-const echoDdcoterm = echo([ddcoterm, "-q", "--", ...echoProgram]);
-const echoScript = echo(["script", "-q", "/dev/null", "-c", "sh -c 'stty raw -echo; exec cat'"]);
+  JSON.parse(sh([ptybench, "echo", String(Math.ceil(KEYS / ECHO_ROUNDS)), "--", ...cmd], env))
+    .latencies_us;
+const echoBare: number[] = [];
+const echoDdcoterm: number[] = [];
+const echoScript: number[] = [];
+for (let round = 0; round < ECHO_ROUNDS; round++) {
+  echoBare.push(...echo(echoProgram));
+  echoDdcoterm.push(...echo([ddcoterm, "-q", "--", ...echoProgram]));
+  echoScript.push(...echo(["script", "-q", "/dev/null", "-c", "sh -c 'stty raw -echo; exec cat'"]));
+}
 
 // --- report -----------------------------------------------------------------------------
 
