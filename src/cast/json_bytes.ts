@@ -20,6 +20,8 @@ const HEX = new TextEncoder().encode("0123456789abcdef");
 const textEncoder = new TextEncoder();
 /** Throws on invalid UTF-8; keeps a leading U+FEFF, which is terminal output like any other. */
 const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** Bytes escaped per native call (see #escapeValid). */
+const SLICE = 32 * 1024;
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
 
@@ -61,23 +63,40 @@ export class CastJsonEncoder {
     return (final ? null : this.#escapeValid(b)) ?? this.#escapeBytes(b, final);
   }
 
-  /** The native path, or null when `b` holds invalid UTF-8. */
+  /**
+   * The native path, or null when `b` holds invalid UTF-8. It goes SLICE bytes at a time: the
+   * strings then stay in V8's young generation, where larger ones are large objects that cost
+   * full collections.
+   */
   #escapeValid(b: Uint8Array): Uint8Array | null {
     const complete = completeLength(b);
-    let text: string;
-    try {
-      text = strictDecoder.decode(b.subarray(0, complete));
-    } catch {
-      return null;
+    let o = 0;
+    for (let i = 0; i < complete;) {
+      let j = Math.min(complete, i + SLICE);
+      while (j < complete && j > i && (b[j] & 0xc0) === 0x80) j--; // not inside a character
+      let text: string;
+      try {
+        text = strictDecoder.decode(b.subarray(i, j));
+      } catch {
+        return null;
+      }
+      const json = JSON.stringify(text);
+      // Each UTF-16 unit of the JSON text is at most 3 bytes of UTF-8.
+      this.#reserve(o + json.length * 3);
+      const { written } = textEncoder.encodeInto(json, this.#out.subarray(o));
+      this.#out.copyWithin(o, o + 1, o + written - 1); // without the quotes
+      o += written - 2;
+      i = j;
     }
     if (complete < b.length) this.#carry = b.slice(complete);
-    const json = JSON.stringify(text);
-    // Each UTF-16 unit of the JSON text is at most 3 bytes of UTF-8.
-    if (this.#out.length < json.length * 3) {
-      this.#out = new Uint8Array(Math.max(json.length * 3, this.#out.length * 2));
-    }
-    const { written } = textEncoder.encodeInto(json, this.#out);
-    return this.#out.subarray(1, written - 1); // without the quotes
+    return this.#out.subarray(0, o);
+  }
+
+  #reserve(size: number): void {
+    if (this.#out.length >= size) return;
+    const grown = new Uint8Array(Math.max(size, this.#out.length * 2));
+    grown.set(this.#out);
+    this.#out = grown;
   }
 
   #escapeBytes(b: Uint8Array, final: boolean): Uint8Array {

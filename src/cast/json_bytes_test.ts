@@ -73,3 +73,15 @@ Deno.test("a valid chunk then one that starts mid-character mixes both paths cor
     assertEquals(viaEncoder(bytes, [cut]), viaStrings(bytes), `cut at ${cut}`);
   }
 });
+
+Deno.test("a large valid chunk escapes the same across the native path's slices", () => {
+  // Multi-byte characters land on every slice boundary's neighbourhood at some offset.
+  const unit = 'ab✓"😀\\\r\n日';
+  for (let shift = 0; shift < 5; shift++) {
+    const text = "x".repeat(shift) + unit.repeat(9000);
+    const bytes = new TextEncoder().encode(text);
+    const expected = JSON.stringify(text).slice(1, -1);
+    assertEquals(viaEncoder(bytes, []), expected, `shift ${shift}`);
+    assertEquals(viaEncoder(bytes, [40000, 70001]), expected, `shift ${shift}, cut`);
+  }
+});

@@ -27,7 +27,8 @@ export async function loadRedaction(config: RedactionConfig): Promise<Redaction>
   createRedactor(config);
   const clock = () => performance.now();
   return {
-    createFilter: () => createRedactor(config, { clock }),
+    // The recorder copies what a filter releases at once (see StreamFilter).
+    createFilter: () => createRedactor(config, { clock, borrowOutput: true }),
     redactText: (text) => redactString(text, config),
   };
 }

@@ -1,6 +1,8 @@
 /**
  * A byte stream transform in front of every sink (the redactor). Output of push…flush is the
- * filtered stream; `deadline` tells when held-back bytes must be released by `tick`.
+ * filtered stream; `deadline` tells when held-back bytes must be released by `tick`. An output
+ * may be a view that the filter's next call reuses, and an input need only be valid during the
+ * call: the recorder hands both on at once.
  */
 export interface FilterFinding {
   ruleId: string;

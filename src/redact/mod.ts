@@ -83,11 +83,16 @@ function fnv1a(text: string): string {
  */
 export function createRedactor(
   config: RedactionConfig = DEFAULT_REDACTION_CONFIG,
-  options: { clock?: () => number } = {},
+  options: { clock?: () => number; borrowOutput?: boolean } = {},
 ): Redactor {
   const engine = engineFor(config);
   if (!config.enabled) return new PassThrough();
-  return new StreamRedactor(engine, options.clock ?? (() => Date.now()));
+  return new StreamRedactor(
+    engine,
+    options.clock ?? (() => Date.now()),
+    0,
+    options.borrowOutput ?? false,
+  );
 }
 
 const encoder = new TextEncoder();

@@ -54,6 +54,7 @@ const EMPTY = new Uint8Array(0);
 
 export class StreamRedactor implements Redactor {
   readonly #clock: () => number;
+  readonly #borrowOutput: boolean;
   readonly #scanner: LineScanner;
   readonly #lp: LineProcessor;
   readonly #out: Decisions = { decided: 0, masks: [], findings: [] };
@@ -70,8 +71,13 @@ export class StreamRedactor implements Redactor {
   /** A tick released an incomplete line but its last word, held until WORD_QUIET_MS. */
   #wordHeld = false;
 
-  constructor(engine: Engine, clock: () => number, depth = 0) {
+  /**
+   * `borrowOutput`: output is a view of this redactor's buffer, valid until its next call (for
+   * a consumer that copies at once, as the recorder does: no copy of every byte released).
+   */
+  constructor(engine: Engine, clock: () => number, depth = 0, borrowOutput = false) {
     this.#clock = clock;
+    this.#borrowOutput = borrowOutput;
     this.#scanner = new LineScanner(engine.grams);
     // Decoded base64 is checked by a redactor of its own: findings there mean a secret.
     const inner = depth < MAX_DEPTH
@@ -312,7 +318,12 @@ export class StreamRedactor implements Redactor {
     const masks = out.masks;
     const base = this.#base;
     const buf = this.#buf;
-    if (masks.length === 0) return { output: buf.slice(from - base, upTo - base), findings };
+    if (masks.length === 0) {
+      const output = this.#borrowOutput
+        ? buf.subarray(from - base, upTo - base)
+        : buf.slice(from - base, upTo - base);
+      return { output, findings };
+    }
     masks.sort((a, b) => a.start - b.start);
     const pieces: Uint8Array[] = [];
     let cur = from;
