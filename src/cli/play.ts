@@ -2,7 +2,7 @@ import { applyIdleTimeLimit } from "../cast/mod.ts";
 import { UserError } from "../core/errors.ts";
 import { play, terminalKeys } from "../play/mod.ts";
 import { restoreTerminal } from "../record/mod.ts";
-import { enterRawMode, writeAllSync } from "../record/terminal.ts";
+import { enterRawMode, enterRawOutput, writeAllSync } from "../record/terminal.ts";
 import { parseArgs } from "./args.ts";
 import { printOut } from "./output.ts";
 import { openRecording } from "./recording_input.ts";
@@ -52,7 +52,11 @@ export async function run(args: string[]): Promise<number> {
   const idle = idleOption ?? reader.header.idleTimeLimit;
   const events = idle ? applyIdleTimeLimit(reader, idle) : reader;
   const interactive = Deno.stdin.isTerminal();
-  if (interactive) enterRawMode();
+  if (interactive) {
+    enterRawMode();
+    // The recording holds what the terminal received, newlines already translated.
+    await enterRawOutput();
+  }
   try {
     const outcome = await play(events, {
       speed,
