@@ -75,11 +75,12 @@ Deno.test("an interactive bash session in a real terminal behaves as on a bare t
 
     // The user's terminal is sane again: canonical mode and echo are back.
     await tmux.type(
-      "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo|isig)' | tr '\\n' ' '",
+      "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo|isig|opost)' | tr '\\n' ' '",
     );
     await tmux.keys("Enter");
     const sane = await tmux.waitForScreen(/icanon.*echo|echo.*icanon/);
-    assert(!/-icanon|-echo |-isig/.test(sane), `terminal left in raw mode:\n${sane}`);
+    assert(!/-icanon|-echo |-isig|-opost/.test(sane), `terminal left in raw mode:\n${sane}`);
+    assertStringIncludes(sane, "opost");
 
     const dir = onlySessionDir(home);
     const { header, events } = readCastFile(`${dir}/session.cast`);
@@ -105,5 +106,37 @@ Deno.test("an interactive bash session in a real terminal behaves as on a bare t
   } finally {
     await tmux.kill();
     home.cleanup();
+  }
+});
+
+Deno.test("SIGTERM and SIGHUP sent to ddcoterm reach the child, and the terminal is restored", async () => {
+  for (const signal of ["TERM", "HUP"]) {
+    const home = tempHome();
+    const tmux = await Tmux.start("env PS1='outer$ ' bash --norc --noprofile", { env: home.env });
+    try {
+      await tmux.waitForScreen(/outer\$ ?$/m);
+      // The title marks ddcoterm's own command line (the child does not get it).
+      const marker = `signal-test-${signal}-${crypto.randomUUID().slice(0, 8)}`;
+      const child = `trap 'echo got-${signal}; exit 7' ${signal}; echo ready; ` +
+        "while :; do sleep 0.1; done";
+      await tmux.type(`${ddcotermShell("-q", "-t", marker, "--", "sh", "-c", child)}; echo rc=$?`);
+      await tmux.keys("Enter");
+      await tmux.waitForScreen(/^ready$/m);
+      const kill = await new Deno.Command("pkill", { args: [`-${signal}`, "-f", marker] }).output();
+      assert(kill.success, "pkill found no ddcoterm");
+      await tmux.waitForScreen(new RegExp(`^got-${signal}$`, "m"));
+      await tmux.waitForScreen(/^rc=7$/m);
+      await tmux.type(
+        "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo|opost)' | tr '\\n' ' '",
+      );
+      await tmux.keys("Enter");
+      const sane = await tmux.waitForScreen(/icanon.*echo|echo.*icanon/);
+      assert(!/-icanon|-echo |-opost/.test(sane), `terminal left raw after SIG${signal}:\n${sane}`);
+      const { events } = readCastFile(`${onlySessionDir(home)}/session.cast`);
+      assertEquals(events.at(-1)?.data, "7");
+    } finally {
+      await tmux.kill();
+      home.cleanup();
+    }
   }
 });
