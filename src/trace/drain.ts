@@ -19,10 +19,10 @@ import {
   spawnLib,
   waitLib,
 } from "./libc.ts";
-import { alive, type FilterMark, mayCarryFilter } from "./survivors.ts";
+import { alive, DRAIN_COMMAND, type FilterMark, mayCarryFilter } from "./survivors.ts";
 
 /** The hidden subcommand that runs the drainer. */
-export const DRAIN_COMMAND = "__trace-drain";
+export { DRAIN_COMMAND };
 
 const NOTIF_RECV = 0xc0502100n;
 const NOTIF_SEND = 0xc0182101n;

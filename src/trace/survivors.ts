@@ -4,8 +4,13 @@
  * are the live processes created after the filter (pid above the last pid allocated before it;
  * pids grow until they wrap) that have at least as many seccomp filters as the recorder got.
  * Unrelated sandboxed programs started meanwhile may count too: that only keeps a drainer a
- * little longer. A process hidden from this /proc (hidepid) is not seen.
+ * little longer. Drainers (of any session) never count: they run no programs, and two
+ * drainers whose pid ranges overlap would otherwise keep each other alive for ever. A process
+ * hidden from this /proc (hidepid) is not seen.
  */
+
+/** The argument that makes ddcoterm a drainer (`ddcoterm __trace-drain …`, see drain.ts). */
+export const DRAIN_COMMAND = "__trace-drain";
 
 export interface FilterMark {
   /** /proc/sys/kernel/ns_last_pid just before the filter was installed. */
@@ -50,9 +55,14 @@ export function mayCarryFilter(mark: FilterMark, exclude: number[]): boolean {
     // A zombie can neither exec nor fork.
     if (status === null || /^State:\s*[ZX]/m.test(status)) continue;
     const count = status.match(/^Seccomp_filters:\s*(\d+)/m);
-    if (count ? Number(count[1]) >= mark.filters : /^Seccomp:\s*2/m.test(status)) return true;
+    const carries = count ? Number(count[1]) >= mark.filters : /^Seccomp:\s*2/m.test(status);
+    if (carries && !isDrainer(pid)) return true;
   }
   return false;
+}
+
+function isDrainer(pid: number): boolean {
+  return readText(`/proc/${pid}/cmdline`)?.split("\0").includes(DRAIN_COMMAND) ?? false;
 }
 
 export function alive(pid: number): boolean {

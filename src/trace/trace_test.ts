@@ -212,6 +212,31 @@ Deno.test("processes that outlive the recording can still run programs, and the 
   }
 });
 
+Deno.test("drainers of two overlapping sessions do not keep each other alive", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ddcoterm-trace-" });
+  try {
+    // Each session ends while the other's filter is installed, leaving a job behind: each
+    // drainer then sees the other, a process started after its filter, carrying a filter.
+    const job = (name: string) =>
+      `(sleep 1.5; /bin/true && /bin/touch ${name}) 2>/dev/null & sleep 1; exit 0`;
+    const [a, b] = await Promise.all([
+      trace("seccomp", ["bash", "-c", job("a")], { cwd: dir, pipe: true }),
+      trace("seccomp", ["bash", "-c", job("b")], { cwd: dir, pipe: true }),
+    ]);
+    const recorders = [a, b].map((run) => run.execs.find((e) => e.pid === run.top)!.ppid);
+    assert(
+      await waitFor(async () => await exists(`${dir}/a`) && await exists(`${dir}/b`), 4000),
+      "the jobs could not exec after their sessions",
+    );
+    assert(
+      await waitFor(() => recorders.every((r) => drainers(r).length === 0), 5000),
+      "the drainers linger",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a nohup job outlives a pty session and still runs programs", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ddcoterm-trace-" });
   try {
