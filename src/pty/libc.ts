@@ -22,6 +22,7 @@ const HOT_SYMBOLS = {
  */
 const ASYNC_SYMBOLS = {
   tcgetattr: { parameters: ["i32", "buffer"], result: "i32", nonblocking: true },
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize", nonblocking: true },
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
   waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32", nonblocking: true },
   fcntl: { parameters: ["i32", "i32", "i32"], result: "i32", nonblocking: true },

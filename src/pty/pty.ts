@@ -109,8 +109,7 @@ export class SpawnError extends Error {
 
 /**
  * Starts `argv` in a new session with the pty slave as stdin, stdout, stderr and controlling
- * terminal. Signal dispositions and the mask are reset: Deno ignores SIGPIPE, and a child must
- * not inherit that.
+ * terminal.
  */
 export async function spawnInPty(
   pty: Pty,
@@ -118,21 +117,58 @@ export async function spawnInPty(
   argv: string[],
   env: Record<string, string>,
 ): Promise<number> {
+  const slavePath = cString(pty.slavePath);
+  return await spawnProcess(file, argv, env, true, async (c, actions) => {
+    await c.posix_spawn_file_actions_addopen(actions, 0, slavePath, O_RDWR, 0);
+    await c.posix_spawn_file_actions_adddup2(actions, 0, 1);
+    await c.posix_spawn_file_actions_adddup2(actions, 0, 2);
+  });
+}
+
+/**
+ * Starts `argv` with our stdin, and `stdout` and `stderr` (write ends of pipes) as its own, in
+ * our session and process group (a terminal's signals reach it as they reach us).
+ */
+export async function spawnWithPipes(
+  file: string,
+  argv: string[],
+  env: Record<string, string>,
+  stdout: number,
+  stderr: number,
+): Promise<number> {
+  return await spawnProcess(file, argv, env, false, async (c, actions) => {
+    await c.posix_spawn_file_actions_adddup2(actions, stdout, 1);
+    await c.posix_spawn_file_actions_adddup2(actions, stderr, 2);
+  });
+}
+
+type AsyncLib = ReturnType<typeof asyncLib>;
+
+/**
+ * posix_spawnp on a libc thread (this thread stays free: with process_info it answers the
+ * child's exec). `stdio` adds the file actions for fds 0–2; everything above is closed.
+ * Signal dispositions and the mask are reset: Deno ignores SIGPIPE, and a child must not
+ * inherit that.
+ */
+async function spawnProcess(
+  file: string,
+  argv: string[],
+  env: Record<string, string>,
+  newSession: boolean,
+  stdio: (c: AsyncLib, actions: Uint8Array) => Promise<void>,
+): Promise<number> {
   const c = asyncLib();
   const actions = new Uint8Array(256);
   const attr = new Uint8Array(512);
   const allSignals = new Uint8Array(128);
   const noSignals = new Uint8Array(128);
-  const slavePath = cString(pty.slavePath);
   const args = cStringArray(argv);
   const envp = cStringArray(Object.entries(env).map(([k, v]) => `${k}=${v}`));
   // Each call is a round trip to a libc thread: the file actions (whose order matters) and
   // the attributes are prepared as two chains side by side.
   const fileActions = async () => {
     await c.posix_spawn_file_actions_init(actions);
-    await c.posix_spawn_file_actions_addopen(actions, 0, slavePath, O_RDWR, 0);
-    await c.posix_spawn_file_actions_adddup2(actions, 0, 1);
-    await c.posix_spawn_file_actions_adddup2(actions, 0, 2);
+    await stdio(c, actions);
     await c.posix_spawn_file_actions_addclosefrom_np(actions, 3);
   };
   const attributes = async () => {
@@ -144,7 +180,7 @@ export async function spawnInPty(
     await Promise.all([
       c.posix_spawnattr_setflags(
         attr,
-        POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK,
+        (newSession ? POSIX_SPAWN_SETSID : 0) | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK,
       ),
       c.posix_spawnattr_setsigdefault(attr, allSignals),
       c.posix_spawnattr_setsigmask(attr, noSignals),

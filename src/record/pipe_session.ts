@@ -1,5 +1,14 @@
 import { SIGNAL_NUMBERS } from "../core/signals.ts";
-import type { ExitStatus } from "../pty/mod.ts";
+import {
+  closeFd,
+  copyPipes,
+  type ExitStatus,
+  killProcess,
+  setNonBlocking,
+  spawnWithPipes,
+  waitForExit,
+} from "../pty/mod.ts";
+import { asyncLib } from "../pty/libc.ts";
 import type { Recorder } from "./recorder.ts";
 
 /** Signals a terminal sends to the whole foreground group: the child gets them itself. */
@@ -11,7 +20,6 @@ export interface PipeSessionOptions {
   file: string;
   argv: string[];
   env: Record<string, string>;
-  cwd?: string;
   recorder: Recorder;
   onStarted?: (pid: number) => void;
 }
@@ -20,78 +28,56 @@ export interface PipeSessionOptions {
  * No terminal (pipes, cron, CI, `$(…)`): no pty. The child reads our stdin directly; its
  * stdout and stderr stay two streams, passed on byte for byte. When our reader goes away
  * (`| head -1`), the child's pipe is closed so it gets SIGPIPE as the bare command would.
+ * The child is spawned on a libc thread, as in a pty: this thread stays free to answer its
+ * exec (process_info) without a Worker, which would cost ~20 ms before the child could start.
  */
 export async function runPipeSession(options: PipeSessionOptions): Promise<ExitStatus> {
   const { recorder } = options;
-  const child = new Deno.Command(options.file, {
-    args: options.argv.slice(1),
-    env: options.env,
-    clearEnv: true,
-    cwd: options.cwd,
-    stdin: "inherit",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  options.onStarted?.(child.pid);
+  const stdout = await openPipe();
+  const stderr = await openPipe();
+  let pid: number;
+  try {
+    pid = await spawnWithPipes(options.file, options.argv, options.env, stdout[1], stderr[1]);
+  } catch (error) {
+    await closeFd(stdout[0]);
+    await closeFd(stderr[0]);
+    throw error;
+  } finally {
+    // Only the child writes to them now: its exit is their end.
+    await closeFd(stdout[1]);
+    await closeFd(stderr[1]);
+  }
+  options.onStarted?.(pid);
+  await setNonBlocking(stdout[0]);
+  await setNonBlocking(stderr[0]);
 
   const handlers: [Deno.Signal, () => void][] = [];
   for (const signal of GROUP_SIGNALS) handlers.push([signal, () => {}]);
   for (const signal of FORWARDED_SIGNALS) {
-    handlers.push([signal, () => {
-      try {
-        child.kill(signal);
-      } catch {
-        // Already gone.
-      }
-    }]);
+    handlers.push([signal, () => killProcess(pid, SIGNAL_NUMBERS[signal]!)]);
   }
   for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
 
   recorder.startTicker();
-  const recordCopy = (bytes: Uint8Array) => recorder.output(toTerminalNewlines(bytes));
   try {
-    await Promise.all([
-      pump(child.stdout, Deno.stdout, recordCopy),
-      pump(child.stderr, Deno.stderr, recordCopy),
-    ]);
-    const status = await child.status;
-    if (status.signal) {
-      return { signal: SIGNAL_NUMBERS[status.signal] ?? 15 /* an unknown name: SIGTERM */ };
-    }
-    return { code: status.code };
+    await copyPipes(
+      [{ from: stdout[0], to: 1 }, { from: stderr[0], to: 2 }],
+      (bytes) => recorder.output(toTerminalNewlines(bytes)),
+    );
+    return await waitForExit(pid);
   } finally {
     for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
   }
 }
 
-async function pump(
-  source: ReadableStream<Uint8Array>,
-  target: { write(p: Uint8Array): Promise<number> },
-  record: (bytes: Uint8Array) => void,
-): Promise<void> {
-  const reader = source.getReader();
-  let targetOpen = true;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      if (targetOpen) {
-        try {
-          let offset = 0;
-          while (offset < value.length) offset += await target.write(value.subarray(offset));
-        } catch (error) {
-          if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
-          targetOpen = false;
-          // Our reader is gone: close the child's end so its next write raises SIGPIPE.
-          await reader.cancel();
-          return;
-        }
-      }
-      record(value);
-    }
-  } finally {
-    reader.releaseLock();
+/** [read end, write end], both close-on-exec (the child gets its end through dup2). */
+async function openPipe(): Promise<[number, number]> {
+  const fds = new Int32Array(2);
+  const O_CLOEXEC = 0o2000000;
+  if (await asyncLib().pipe2(new Uint8Array(fds.buffer), O_CLOEXEC) !== 0) {
+    throw new Error("Cannot create a pipe for the command's output");
   }
+  return [fds[0], fds[1]];
 }
 
 /**

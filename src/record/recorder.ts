@@ -5,6 +5,9 @@ import type { EventsFile, SessionEvent } from "./events_file.ts";
 import { type FilterResult, PassThroughFilter, type StreamFilter } from "./filter.ts";
 import type { CastSink } from "./sink.ts";
 
+/** Bytes of output in one cast event at most (escaped: at most six times as many). */
+export const MAX_EVENT_BYTES = 32 * 1024;
+
 /** How often buffered events are made durable and held-back bytes are checked. */
 export const TICK_MS = 50;
 
@@ -179,6 +182,16 @@ export class Recorder {
     const bytes = result.output;
     if (bytes.length === 0 && !final) return;
     const time = this.elapsed(atMs);
+    // Long output becomes several events at the same time: a line of the cast stays well under
+    // an upload chunk (256 KiB), even if every byte needs a six-byte escape.
+    for (let at = 0; at < bytes.length || (at === 0 && final); at += MAX_EVENT_BYTES) {
+      const end = Math.min(bytes.length, at + MAX_EVENT_BYTES);
+      this.#event(state, time, bytes.subarray(at, end), final && end === bytes.length);
+      if (end === bytes.length) break;
+    }
+  }
+
+  #event(state: StreamState, time: number, bytes: Uint8Array, final: boolean): void {
     const code = state.code as "o" | "i";
     // Text is decoded only for sinks without the JSON fast path (and always, to keep the
     // decoder's state whole, once one such sink exists); JSON is escaped once for all others.

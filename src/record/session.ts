@@ -165,9 +165,8 @@ export async function recordSession(request: SessionRequest): Promise<SessionRes
   mark("spawning");
   let status: ExitStatus;
   // seccomp: from here every program this process starts is traced, so nothing else may be
-  // spawned. Deno.Command's spawn blocks this thread until its exec is answered: a Worker
-  // answers it then.
-  tracing?.beforeSpawn({ blocking: mode === "pipe" });
+  // spawned. Both session kinds spawn on a libc thread, so this thread answers the first exec.
+  tracing?.beforeSpawn();
   mark("tracing installed");
   try {
     status = mode === "pty"

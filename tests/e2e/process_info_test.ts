@@ -20,48 +20,56 @@ function execs(dir: string): ExecEvent[] {
     .filter((e) => e.type === "exec");
 }
 
-Deno.test("a recorded script yields exactly its programs, with argv and cwd, in a pty", async () => {
-  const home = tempHome();
-  try {
-    const work = `${home.home}/work`;
-    Deno.mkdirSync(`${work}/sub`, { recursive: true });
-    Deno.writeTextFileSync(`${work}/inner.sh`, "#!/bin/sh\nexec date +%s >/dev/null\n", {
-      mode: 0o755,
-    });
-    Deno.writeTextFileSync(
-      `${work}/outer.sh`,
-      [
-        "#!/bin/bash",
-        "printf 'a\\nb\\n' | sort | uniq -c >/dev/null",
-        "(cd sub && pwd >/dev/null && /bin/true)",
-        "sleep 0.1 &",
-        "wait",
-        "no-such-command-xyz 2>/dev/null",
-        "./inner.sh",
-        "exit 7",
-      ].join("\n") + "\n",
-      { mode: 0o755 },
-    );
-    const { code } = await runInTerminal(
-      `cd ${work} && ${ddcotermShell("-q", "--", "./outer.sh")}`,
-      { env: home.env },
-    );
-    assertEquals(code, 7);
-    const seen = execs(onlySessionDir(home)).map((e) => `${e.argv.join(" ")} @${e.cwd}`).sort();
-    assertEquals(
-      seen,
-      [
-        `./inner.sh @${work}`,
-        `./outer.sh @${work}`,
-        `/bin/true @${work}/sub`,
-        `date +%s @${work}`,
-        `sleep 0.1 @${work}`,
-        `sort @${work}`,
-        `uniq -c @${work}`,
-      ].sort(),
-    );
-  } finally {
-    home.cleanup();
+Deno.test("a recorded script yields exactly its programs, with argv and cwd, in a pty and through pipes", async () => {
+  for (const mode of ["pty", "pipe"]) {
+    const home = tempHome();
+    try {
+      const work = `${home.home}/work`;
+      Deno.mkdirSync(`${work}/sub`, { recursive: true });
+      Deno.writeTextFileSync(`${work}/inner.sh`, "#!/bin/sh\nexec date +%s >/dev/null\n", {
+        mode: 0o755,
+      });
+      Deno.writeTextFileSync(
+        `${work}/outer.sh`,
+        [
+          "#!/bin/bash",
+          "printf 'a\\nb\\n' | sort | uniq -c >/dev/null",
+          "(cd sub && pwd >/dev/null && /bin/true)",
+          "sleep 0.1 &",
+          "wait",
+          "no-such-command-xyz 2>/dev/null",
+          "./inner.sh",
+          "exit 7",
+        ].join("\n") + "\n",
+        { mode: 0o755 },
+      );
+      const { code } = mode === "pty"
+        ? await runInTerminal(`cd ${work} && ${ddcotermShell("-q", "--", "./outer.sh")}`, {
+          env: home.env,
+        })
+        : await runCommand(ddcotermArgv("-q", "--", "./outer.sh"), { env: home.env, cwd: work });
+      assertEquals(code, 7, mode);
+      const seen = execs(onlySessionDir(home)).map((e) => `${e.argv.join(" ")} @${e.cwd}`).sort();
+      assertEquals(
+        seen,
+        [
+          `./inner.sh @${work}`,
+          `./outer.sh @${work}`,
+          `/bin/true @${work}/sub`,
+          `date +%s @${work}`,
+          `sleep 0.1 @${work}`,
+          `sort @${work}`,
+          `uniq -c @${work}`,
+        ].sort(),
+        mode,
+      );
+      assertEquals(
+        JSON.parse(Deno.readTextFileSync(`${onlySessionDir(home)}/meta.json`)).mode,
+        mode,
+      );
+    } finally {
+      home.cleanup();
+    }
   }
 });
 

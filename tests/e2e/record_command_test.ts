@@ -124,6 +124,29 @@ Deno.test("a large burst of output is complete in the cast, including its last b
     all.set(expected);
     all.set(withEnd, expected.length);
     assertSameBytes(recorded, all, "recorded output");
+    assertLinesFitUploadChunks(`${onlySessionDir(home)}/session.cast`);
+  } finally {
+    home.cleanup();
+  }
+});
+
+/** Every line of a cast must fit in one upload chunk (256 KiB): the uploader cannot split one. */
+function assertLinesFitUploadChunks(cast: string): void {
+  const longest = Math.max(...Deno.readTextFileSync(cast).split("\n").map((l) => l.length));
+  assert(longest < 256 * 1024 / 2, `a cast line of ${longest} characters`);
+}
+
+Deno.test("binary output through pipes is recorded in events that fit upload chunks", async () => {
+  const home = tempHome();
+  try {
+    // Random bytes: most need a six-byte escape in JSON.
+    const result = await runCommand(
+      ddcotermArgv("-q", "--", "sh", "-c", "head -c 3000000 /dev/urandom"),
+      { env: home.env },
+    );
+    assertEquals(result.code, 0);
+    assertEquals(result.stdout.length, 3_000_000);
+    assertLinesFitUploadChunks(`${onlySessionDir(home)}/session.cast`);
   } finally {
     home.cleanup();
   }
