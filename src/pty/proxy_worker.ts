@@ -40,7 +40,7 @@ const post = (message: ProxyWorkerMessage) => self.postMessage(message);
  */
 class Batch {
   #pool: SharedArrayBuffer;
-  #acked: Int32Array;
+  #control: Int32Array;
   #buffer: Uint8Array;
   #used = 0;
   #items: ProxyItem[] = [];
@@ -49,7 +49,7 @@ class Batch {
 
   constructor(pool: SharedArrayBuffer, control: Int32Array) {
     this.#pool = pool;
-    this.#acked = control;
+    this.#control = control;
     this.#buffer = this.#segment(0);
   }
 
@@ -103,10 +103,10 @@ class Batch {
     this.sent++;
     post({ type: "batch", segment, items });
     // The next segment must not be one the main thread is still reading.
-    while (this.sent - Atomics.load(this.#acked, CONTROL_ACKED) >= POOL_SEGMENTS) {
-      const acked = Atomics.load(this.#acked, CONTROL_ACKED);
-      if (Atomics.load(this.#acked, CONTROL_STATE) === STATE_STOP) break;
-      Atomics.wait(this.#acked, CONTROL_ACKED, acked, 100);
+    while (this.sent - Atomics.load(this.#control, CONTROL_ACKED) >= POOL_SEGMENTS) {
+      const acked = Atomics.load(this.#control, CONTROL_ACKED);
+      if (Atomics.load(this.#control, CONTROL_STATE) === STATE_STOP) break;
+      Atomics.wait(this.#control, CONTROL_ACKED, acked, 100);
     }
     this.#buffer = this.#segment(this.sent % POOL_SEGMENTS);
   }
