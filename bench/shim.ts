@@ -5,6 +5,7 @@
  *   deno run -A bench/shim.ts [--runs 30]
  */
 import { parseArgs } from "node:util";
+import { ISSUE_EXAMPLE } from "../src/rules/coterm_docs_examples.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const { values } = parseArgs({ options: { runs: { type: "string", default: "30" } } });
@@ -75,24 +76,7 @@ const configs = {
             return #args >= 0
           actions: []
 `,
-  "CoTerm's documented kubectl lint and rules": `process_config:
-  commands:
-    - command: kubectl
-      lints:
-        - |
-          if has_arg("scale") and flags.context == nil then
-            return string.format("No kubectl context specified (effective context: '%s').", k8s_context)
-          end
-      rules:
-        - rule: |
-            local ctx = flags.context or k8s_current_context or "unknown"
-            return has_arg("scale") and ctx:match("prod"), "Proceed with caution.", "Check the rollback plan."
-          actions: [record, logs, process_info, approval]
-        - rule: has_arg("scale")
-          actions: [record, process_info]
-        - rule: true
-          actions: []
-`,
+  "CoTerm's documented kubectl lint and rules": ISSUE_EXAMPLE,
   "a rule only Lua can decide (a loop)": `process_config:
   commands:
     - command: kubectl
