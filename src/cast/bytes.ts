@@ -9,6 +9,7 @@
  */
 
 import { utf8SequenceLength } from "./utf8.ts";
+import { concatBytes } from "../core/bytes.ts";
 
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenientDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -63,13 +64,8 @@ export class CastTextDecoder {
   #carry: Uint8Array | null = null;
 
   decode(chunk: Uint8Array): string {
-    let bytes = chunk;
-    if (this.#carry) {
-      bytes = new Uint8Array(this.#carry.length + chunk.length);
-      bytes.set(this.#carry);
-      bytes.set(chunk, this.#carry.length);
-      this.#carry = null;
-    }
+    const bytes = this.#carry ? concatBytes(this.#carry, chunk) : chunk;
+    this.#carry = null;
     const cut = incompleteTailStart(bytes);
     if (cut < bytes.length) this.#carry = bytes.slice(cut);
     return bytesToCastText(cut < bytes.length ? bytes.subarray(0, cut) : bytes);

@@ -14,6 +14,7 @@
  * loop, which remains for chunks with invalid bytes.
  */
 
+import { concatBytes } from "../core/bytes.ts";
 import { utf8SequenceLength } from "./utf8.ts";
 
 const HEX = new TextEncoder().encode("0123456789abcdef");
@@ -42,13 +43,8 @@ export class CastJsonEncoder {
 
   /** The escaped bytes of `chunk` (a view valid until the next call). */
   encode(chunk: Uint8Array): Uint8Array {
-    let bytes = chunk;
-    if (this.#carry) {
-      bytes = new Uint8Array(this.#carry.length + chunk.length);
-      bytes.set(this.#carry);
-      bytes.set(chunk, this.#carry.length);
-      this.#carry = null;
-    }
+    const bytes = this.#carry ? concatBytes(this.#carry, chunk) : chunk;
+    this.#carry = null;
     return this.#escape(bytes, false);
   }
 

@@ -3,6 +3,7 @@ import { UserError } from "../core/errors.ts";
 import type { RedactionConfig } from "../core/redaction_config.ts";
 import { parseArgs } from "./args.ts";
 import { printOut } from "./output.ts";
+import { concatBytes } from "../core/bytes.ts";
 
 const HELP = `Usage: ddcoterm redact [OPTIONS] [FILE]
 
@@ -141,7 +142,7 @@ async function jsonl(
       parts.push(redactor.push(bytes).output);
     }
     parts.push(redactor.flush().output);
-    const answer = JSON.stringify({ id: request.id, output_b64: concat(parts).toBase64() });
+    const answer = JSON.stringify({ id: request.id, output_b64: concatBytes(...parts).toBase64() });
     Deno.stdout.writeSync(encoder.encode(answer + "\n"));
   }
   return 0;
@@ -160,15 +161,4 @@ async function* lines(input: ReadableStream<Uint8Array>): AsyncGenerator<string>
   }
   pending += decoder.decode();
   if (pending !== "") yield pending;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 import { CastTextDecoder } from "../cast/bytes.ts";
 import { CastJsonEncoder } from "../cast/json_bytes.ts";
+import { concatBytes } from "../core/bytes.ts";
 import type { CastEventCode, CastHeader } from "../cast/types.ts";
 import type { EventsFile, SessionEvent } from "./events_file.ts";
 import { type FilterResult, PassThroughFilter, type StreamFilter } from "./filter.ts";
@@ -203,7 +204,7 @@ export class Recorder {
     let json: Uint8Array | undefined;
     if (this.#needsJson) {
       json = state.json.encode(bytes);
-      if (final) json = concat(json, state.json.flush());
+      if (final) json = concatBytes(json, state.json.flush());
     }
     this.#each((sink) => {
       if (sink.eventJson) {
@@ -251,14 +252,6 @@ function stream(code: "o" | "i"): StreamState {
     code,
     bytes: 0,
   };
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (b.length === 0) return a;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 function round6(seconds: number): number {
