@@ -183,12 +183,14 @@ export class Recorder {
     const bytes = result.output;
     if (bytes.length === 0 && !final) return;
     const time = this.elapsed(atMs);
-    // Long output becomes several events at the same time: a line of the cast stays well under
-    // an upload chunk (256 KiB), even if every byte needs a six-byte escape.
-    for (let at = 0; at < bytes.length || (at === 0 && final); at += MAX_EVENT_BYTES) {
+    // Long output becomes several events: a line of the cast stays well under an upload chunk
+    // (256 KiB), even if every byte needs a six-byte escape. They are a microsecond apart, so
+    // times keep increasing (players and the server's seek points rely on it).
+    for (let at = 0, piece = 0;; at += MAX_EVENT_BYTES, piece++) {
       const end = Math.min(bytes.length, at + MAX_EVENT_BYTES);
-      this.#event(state, time, bytes.subarray(at, end), final && end === bytes.length);
-      if (end === bytes.length) break;
+      const last = end === bytes.length;
+      this.#event(state, time + piece / 1e6, bytes.subarray(at, end), final && last);
+      if (last) break;
     }
   }
 
