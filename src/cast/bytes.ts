@@ -64,7 +64,7 @@ export class CastTextDecoder {
   #carry: Uint8Array | null = null;
 
   decode(chunk: Uint8Array): string {
-    const bytes = this.#carry ? concatBytes(this.#carry, chunk) : chunk;
+    const bytes = this.#carry ? concatBytes([this.#carry, chunk]) : chunk;
     this.#carry = null;
     const cut = incompleteTailStart(bytes);
     if (cut < bytes.length) this.#carry = bytes.slice(cut);
@@ -96,13 +96,5 @@ export function castTextToBytes(text: string): Uint8Array {
     runStart = i + 1;
   }
   if (runStart < text.length) parts.push(encoder.encode(text.slice(runStart)));
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

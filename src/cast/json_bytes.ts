@@ -43,7 +43,7 @@ export class CastJsonEncoder {
 
   /** The escaped bytes of `chunk` (a view valid until the next call). */
   encode(chunk: Uint8Array): Uint8Array {
-    const bytes = this.#carry ? concatBytes(this.#carry, chunk) : chunk;
+    const bytes = this.#carry ? concatBytes([this.#carry, chunk]) : chunk;
     this.#carry = null;
     return this.#escape(bytes, false);
   }

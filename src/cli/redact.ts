@@ -142,7 +142,7 @@ async function jsonl(
       parts.push(redactor.push(bytes).output);
     }
     parts.push(redactor.flush().output);
-    const answer = JSON.stringify({ id: request.id, output_b64: concatBytes(...parts).toBase64() });
+    const answer = JSON.stringify({ id: request.id, output_b64: concatBytes(parts).toBase64() });
     Deno.stdout.writeSync(encoder.encode(answer + "\n"));
   }
   return 0;

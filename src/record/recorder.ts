@@ -206,7 +206,7 @@ export class Recorder {
     let json: Uint8Array | undefined;
     if (this.#needsJson) {
       json = state.json.encode(bytes);
-      if (final) json = concatBytes(json, state.json.flush());
+      if (final) json = concatBytes([json, state.json.flush()]);
     }
     this.#each((sink) => {
       if (sink.eventJson) {

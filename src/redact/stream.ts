@@ -23,6 +23,7 @@ import {
   type PhysLine,
 } from "./lines.ts";
 import { maskBytes } from "./mask.ts";
+import { concatBytes } from "../core/bytes.ts";
 import { LineScanner, specialLine } from "./scanner.ts";
 
 export type { Finding } from "./lines.ts";
@@ -340,15 +341,7 @@ export class StreamRedactor implements Redactor {
     }
     if (cur < upTo) pieces.push(buf.subarray(cur - base, upTo - base));
     out.masks = masks.slice(k).filter((m) => m.end > upTo);
-    let total = 0;
-    for (const p of pieces) total += p.length;
-    const output = new Uint8Array(total);
-    let o = 0;
-    for (const p of pieces) {
-      output.set(p, o);
-      o += p.length;
-    }
-    return { output, findings };
+    return { output: concatBytes(pieces), findings };
   }
 }
 
