@@ -70,8 +70,6 @@ const ASYNC_SYMBOLS = {
     result: "i32",
     nonblocking: true,
   },
-  sigfillset: { parameters: ["buffer"], result: "i32", nonblocking: true },
-  sigemptyset: { parameters: ["buffer"], result: "i32", nonblocking: true },
 } as const;
 
 /** Replacing or ending this process: used at most once. */

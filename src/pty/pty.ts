@@ -4,6 +4,7 @@
  * forkpty is not an option: a forked V8 child has no heap (PLATFORM-NOTES).
  */
 import { asyncLib, cString, cStringArray, lib } from "./libc.ts";
+import { spawnSignalSets } from "./inherited_signals.ts";
 
 const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -147,8 +148,8 @@ type AsyncLib = ReturnType<typeof asyncLib>;
 /**
  * posix_spawnp on a libc thread (this thread stays free: with process_info it answers the
  * child's exec). `stdio` adds the file actions for fds 0–2; everything above is closed.
- * Signal dispositions and the mask are reset: Deno ignores SIGPIPE, and a child must not
- * inherit that.
+ * Signal dispositions and the mask are those ddcoterm was started with (inherited_signals.ts):
+ * Deno's own, such as its ignored SIGPIPE, are not passed on.
  */
 async function spawnProcess(
   file: string,
@@ -160,8 +161,7 @@ async function spawnProcess(
   const c = asyncLib();
   const actions = new Uint8Array(256);
   const attr = new Uint8Array(512);
-  const allSignals = new Uint8Array(128);
-  const noSignals = new Uint8Array(128);
+  const signals = spawnSignalSets();
   const args = cStringArray(argv);
   const envp = cStringArray(Object.entries(env).map(([k, v]) => `${k}=${v}`));
   // Each call is a round trip to a libc thread: the file actions (whose order matters) and
@@ -172,18 +172,14 @@ async function spawnProcess(
     await c.posix_spawn_file_actions_addclosefrom_np(actions, 3);
   };
   const attributes = async () => {
-    await Promise.all([
-      c.posix_spawnattr_init(attr),
-      c.sigfillset(allSignals),
-      c.sigemptyset(noSignals),
-    ]);
+    await c.posix_spawnattr_init(attr);
     await Promise.all([
       c.posix_spawnattr_setflags(
         attr,
         (newSession ? POSIX_SPAWN_SETSID : 0) | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK,
       ),
-      c.posix_spawnattr_setsigdefault(attr, allSignals),
-      c.posix_spawnattr_setsigmask(attr, noSignals),
+      c.posix_spawnattr_setsigdefault(attr, signals.reset),
+      c.posix_spawnattr_setsigmask(attr, signals.mask),
     ]);
   };
   await Promise.all([fileActions(), attributes()]);
