@@ -209,14 +209,9 @@ export async function recordProgram(
     say(`session ${result.id} ended (exit ${code}); view: ${view}`);
     if (!uploaded) say("the rest uploads with the next session or `ddcoterm upload`");
   }
-  if (result.status.signal !== undefined && !CORE_DUMP_SIGNALS.has(result.status.signal)) {
-    raiseSignalOnSelf(result.status.signal);
-  }
+  if (result.status.signal !== undefined) raiseSignalOnSelf(result.status.signal);
   return code;
 }
-
-/** Signals whose default action dumps core: re-raising them would dump ddcoterm's core. */
-const CORE_DUMP_SIGNALS = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
 
 /**
  * CoTerm's first documented form was `ddcoterm -- COMMAND kubectl`: the literal word COMMAND

@@ -80,6 +80,8 @@ const PROCESS_SYMBOLS = {
   sigprocmask: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   getpid: { parameters: [], result: "i32" },
   kill: { parameters: ["i32", "i32"], result: "i32" },
+  prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
+  setrlimit: { parameters: ["i32", "buffer"], result: "i32" },
 } as const;
 
 type HotSymbols = Deno.DynamicLibrary<typeof HOT_SYMBOLS>["symbols"];

@@ -49,6 +49,28 @@ Deno.test("exit codes of the child propagate through the pty", async () => {
   }
 });
 
+Deno.test("a child killed by a core-dumping signal is reported by the shell as for the bare command", async () => {
+  const home = tempHome();
+  try {
+    const line = (command: string) =>
+      `ulimit -c 0; ${command} sh -c 'kill -SEGV $$'; echo "status=$?"`;
+    const bare = await runCommand(["bash", "-c", line("")], { cwd: home.home });
+    const result = await runCommand(["bash", "-c", line(ddcotermShell("-q", "--"))], {
+      env: home.env,
+      cwd: home.home,
+    });
+    for (const run of [bare, result]) {
+      assertEquals(new TextDecoder().decode(run.stdout), "status=139\n");
+      assertStringIncludes(run.stderr, "Segmentation fault");
+    }
+    assert(!result.stderr.includes("core dumped"), result.stderr);
+    const cores = [...Deno.readDirSync(home.home)].filter((e) => e.name.startsWith("core"));
+    assertEquals(cores, [], "no core file");
+  } finally {
+    home.cleanup();
+  }
+});
+
 Deno.test("binary, UTF-8 and carriage-return output is recorded byte for byte in a pty", async () => {
   const home = tempHome();
   try {
