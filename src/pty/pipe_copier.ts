@@ -7,7 +7,8 @@
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, readReady } from "./fdio.ts";
 import { asyncLib } from "./libc.ts";
 
-const BUFFER_SIZE = 64 * 1024;
+/** The most one read takes: the size pipe_session asks for its pipes. */
+export const PIPE_CHUNK_BYTES = 1024 * 1024;
 
 export interface PipeStream {
   /** Read end of the child's pipe (non-blocking). */
@@ -29,7 +30,7 @@ export async function copyPipes(
   const open = streams.map(() => true);
   const fds = new Uint8Array(8 * streams.length);
   const view = new DataView(fds.buffer);
-  const buffer = new Uint8Array(BUFFER_SIZE);
+  const buffer = new Uint8Array(PIPE_CHUNK_BYTES);
   while (open.some(Boolean)) {
     streams.forEach((stream, i) => {
       view.setInt32(i * 8, open[i] ? stream.from : -1, true); // poll ignores negative fds
