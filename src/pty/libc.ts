@@ -30,6 +30,8 @@ const ASYNC_SYMBOLS = {
   close: { parameters: ["i32"], result: "i32", nonblocking: true },
   pipe2: { parameters: ["buffer", "i32"], result: "i32", nonblocking: true },
   kill: { parameters: ["i32", "i32"], result: "i32", nonblocking: true },
+  tcgetpgrp: { parameters: ["i32"], result: "i32", nonblocking: true },
+  getpgrp: { parameters: [], result: "i32", nonblocking: true },
   openpty: {
     parameters: ["buffer", "buffer", "buffer", "buffer", "buffer"],
     result: "i32",

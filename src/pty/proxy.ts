@@ -39,6 +39,8 @@ export interface PtyProxyHandlers {
  */
 export class PtyProxy {
   #stopped = false;
+  #inputEnded = false;
+  #inputPaused: boolean;
   #deadline = Infinity;
   #pollFds = new Uint8Array(16);
   #view = new DataView(this.#pollFds.buffer);
@@ -47,13 +49,21 @@ export class PtyProxy {
 
   /**
    * `master` must already be non-blocking (see `setNonBlocking`); `input` (the user's
-   * terminal, or -1 for none) is left as it is: it is only read after poll says it has data.
+   * terminal, or -1 for none) is left as it is: it is only read after poll says it has data,
+   * and not before `readInput()` when `paused`.
    */
-  constructor(readonly master: number, readonly input = -1) {
+  constructor(readonly master: number, readonly input = -1, paused = false) {
+    this.#inputPaused = paused;
     this.#view.setInt32(0, master, true);
     this.#view.setInt16(4, POLLIN, true);
-    this.#view.setInt32(8, input, true);
+    this.#syncInput();
     this.#view.setInt16(12, POLLIN, true);
+  }
+
+  /** Starts reading input (if it has not ended). */
+  readInput(): void {
+    this.#inputPaused = false;
+    this.#syncInput();
   }
 
   stop(): void {
@@ -62,7 +72,8 @@ export class PtyProxy {
 
   /** Stops reading input and gives up waiting for the end of output `ms` from now. */
   stopAfter(ms: number): void {
-    this.#view.setInt32(8, -1, true); // poll ignores negative fds
+    this.#inputEnded = true;
+    this.#syncInput();
     this.#deadline = Math.min(this.#deadline, performance.now() + ms);
   }
 
@@ -114,7 +125,13 @@ export class PtyProxy {
       if (n < 0 && errno() === EINTR) return;
     }
     // End of input, or the terminal hung up: stop watching it, keep serving output.
-    this.#view.setInt32(8, -1, true);
+    this.#inputEnded = true;
+    this.#syncInput();
+  }
+
+  #syncInput(): void {
+    const watched = !this.#inputEnded && !this.#inputPaused;
+    this.#view.setInt32(8, watched ? this.input : -1, true); // poll ignores negative fds
   }
 
   /** Marks the master as readable (in the shared poll set) if output comes within the wait. */

@@ -6,7 +6,9 @@ export const CONTROL_STATE = 0;
 export const CONTROL_ACKED = 1;
 /** Float64 slot (at Int32 index 2, 8-byte aligned): Date.now() deadline to finish draining. */
 export const CONTROL_DRAIN_MS = 2;
-export const CONTROL_BYTES = 16;
+/** 1 while the user's input is read (0 while ddcoterm runs in the background of its terminal). */
+export const CONTROL_INPUT = 4;
+export const CONTROL_BYTES = 24;
 
 export const STATE_RUN = 0;
 export const STATE_DRAIN = 1;

@@ -15,6 +15,7 @@ import {
   BATCH_QUIET_MS,
   CONTROL_ACKED,
   CONTROL_DRAIN_MS,
+  CONTROL_INPUT,
   CONTROL_STATE,
   MAX_IN_FLIGHT,
   POOL_SEGMENTS,
@@ -152,7 +153,7 @@ function serve(start: ProxyStart, batch: Batch): void {
     view.setInt16(index * 8 + 4, events, true);
     view.setInt16(index * 8 + 6, 0, true);
   };
-  let inputFd = start.input;
+  let inputEnded = false;
   const pendingInput: Uint8Array[] = [...start.pendingInput];
   const inputBuffer = new Uint8Array(16 * 1024);
   const wakeBuffer = new Uint8Array(64);
@@ -161,8 +162,11 @@ function serve(start: ProxyStart, batch: Batch): void {
     const state = Atomics.load(control, CONTROL_STATE);
     if (state === STATE_STOP) return;
     let timeout = IDLE_POLL_MS;
+    const inputFd =
+      inputEnded || state === STATE_DRAIN || Atomics.load(control, CONTROL_INPUT) !== 1
+        ? -1
+        : start.input;
     if (state === STATE_DRAIN) {
-      inputFd = -1;
       const remaining = drainDeadline[0] - Date.now();
       if (remaining <= 0) return;
       timeout = Math.min(timeout, Math.ceil(remaining));
@@ -196,7 +200,7 @@ function serve(start: ProxyStart, batch: Batch): void {
           batch.addInput(now(), typed, secret);
         }
       } else if (!(n < 0 && errno() === EINTR)) {
-        inputFd = -1; // end of input or hang-up: keep serving output
+        inputEnded = true; // end of input or hang-up: keep serving output
       }
     }
     if (pendingInput.length > 0) writeInput(start.master, pendingInput);

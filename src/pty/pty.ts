@@ -78,6 +78,17 @@ export function readingSecret(fd: number): boolean {
 }
 
 /**
+ * Whether this process group is in the foreground of the terminal on `fd`, or the terminal is
+ * not ours to be in the background of (not our controlling terminal): a background job that
+ * changes the terminal's modes or reads it is stopped (SIGTTOU, SIGTTIN).
+ */
+export async function isForegroundOf(fd: number): Promise<boolean> {
+  const c = asyncLib();
+  const [foreground, own] = await Promise.all([c.tcgetpgrp(fd), c.getpgrp()]);
+  return foreground < 0 || foreground === own;
+}
+
+/**
  * Opens a pty of `size`. With `termiosOf` (the user's terminal fd), the slave starts with the
  * same line discipline settings, as `script` does.
  */

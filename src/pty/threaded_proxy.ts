@@ -5,6 +5,7 @@ import {
   CONTROL_ACKED,
   CONTROL_BYTES,
   CONTROL_DRAIN_MS,
+  CONTROL_INPUT,
   CONTROL_STATE,
   POOL_SEGMENTS,
   type ProxyStart,
@@ -54,6 +55,7 @@ export class ProxyWorker {
   /** Starts serving; resolves when the worker's loop has ended (end of output, or stop). */
   async start(
     fds: { master: number; input: number; output: number },
+    readInput: boolean,
     captureInput: boolean,
     pendingInput: Uint8Array[],
     handlers: ThreadedProxyHandlers,
@@ -64,6 +66,7 @@ export class ProxyWorker {
       throw new Error("Cannot create the proxy's wake-up pipe");
     }
     this.#wake = { read: pipe[0], write: pipe[1] };
+    if (readInput) Atomics.store(this.#state, CONTROL_INPUT, 1);
     this.#ended = new Promise((resolve, reject) => {
       this.#worker.onmessage = (event: MessageEvent<ProxyWorkerMessage>) => {
         const message = event.data;
@@ -99,6 +102,12 @@ export class ProxyWorker {
     };
     this.#worker.postMessage(start);
     return await this.#ended;
+  }
+
+  /** Starts reading the user's input (see `start`'s readInput). */
+  readInput(): void {
+    Atomics.store(this.#state, CONTROL_INPUT, 1);
+    this.#poke();
   }
 
   /** Stops reading input and ends once output is read to its end, or after `ms`. */

@@ -2,6 +2,7 @@ import { SIGNAL_NUMBERS } from "../core/signals.ts";
 import {
   closeFd,
   type ExitStatus,
+  isForegroundOf,
   killProcess,
   openPty,
   ProxyWorker,
@@ -27,6 +28,8 @@ import {
 const THREAD_AFTER_MS = 30;
 /** After the child exits, how long to wait for the pty to report EOF before giving up. */
 const DRAIN_TIMEOUT_MS = 3000;
+/** Started in the background of the terminal: how often to look whether it is ours now. */
+const FOREGROUND_CHECK_MS = 100;
 
 const FORWARDED_SIGNALS: Deno.Signal[] = ["SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT"];
 
@@ -50,7 +53,13 @@ export interface PtySessionOptions {
 export async function runPtySession(options: PtySessionOptions): Promise<ExitStatus> {
   const { recorder } = options;
   const size = terminalSize();
-  const pty = await openPty(size, 0);
+  // Started as a background job (`ddcoterm -- cmd &`): the child runs and its output shows, as a
+  // bare background job's would; the terminal's modes and input wait until it is brought to the
+  // foreground (touching them now would stop the whole job with SIGTTOU or SIGTTIN). The pty
+  // then starts with the kernel's sane modes: the terminal's current ones are the shell's line
+  // editor's (no echo, no line mode), not those a command is given.
+  const terminal = { ours: await isForegroundOf(0) };
+  const pty = await openPty(size, terminal.ours ? 0 : undefined);
   mark("pty opened");
   let pid: number;
   try {
@@ -79,8 +88,11 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
     signalHandlers.push([signal, handler]);
   }
 
-  enterRawMode();
-  await enterRawOutput();
+  let watch: ReturnType<typeof setInterval> | undefined;
+  if (terminal.ours) {
+    enterRawMode();
+    await enterRawOutput();
+  }
   const recordInput = (bytes: Uint8Array, secret: boolean, atMs?: number) => {
     if (!options.captureInput) return;
     if (secret) recorder.hiddenInput(bytes.length, atMs);
@@ -89,7 +101,7 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
   const recordOutput = (chunk: Uint8Array, atMs?: number) => recorder.output(chunk, atMs);
 
   // The main thread serves the terminal until the proxy thread is ready, then hands over.
-  const proxy = new PtyProxy(pty.master, 0);
+  const proxy = new PtyProxy(pty.master, 0, !terminal.ours);
   // Short commands end before a thread would pay off: start it once the session has lasted.
   const thread: { worker: ProxyWorker | null } = { worker: null };
   const startedAt = performance.now();
@@ -101,6 +113,22 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
   };
   let handedOver = false;
   let draining = false;
+  const takeTerminalIfOurs = async () => {
+    if (terminal.ours || draining) return;
+    const foreground = await isForegroundOf(0);
+    if (!foreground || terminal.ours || draining) return;
+    terminal.ours = true;
+    clearInterval(watch);
+    enterRawMode();
+    await enterRawOutput();
+    onResize(); // SIGWINCH only reaches the foreground
+    proxy.readInput();
+    thread.worker?.readInput();
+  };
+  if (!terminal.ours) {
+    watch = setInterval(takeTerminalIfOurs, FOREGROUND_CHECK_MS);
+    Deno.addSignalListener("SIGCONT", takeTerminalIfOurs);
+  }
   const served = (async () => {
     const outcome = await proxy.run({
       onOutput: (chunk) => {
@@ -123,6 +151,7 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
     if (draining) worker.drain(DRAIN_TIMEOUT_MS);
     await worker.start(
       { master: pty.master, input: 0, output: 1 },
+      terminal.ours,
       options.captureInput,
       writer.takePending(),
       { onOutput: recordOutput, onInput: recordInput },
@@ -133,6 +162,7 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
     const status = await waitForExit(pid);
     mark("child exited");
     draining = true;
+    clearInterval(watch);
     if (handedOver) thread.worker?.drain(DRAIN_TIMEOUT_MS);
     else proxy.stopAfter(DRAIN_TIMEOUT_MS);
     await served;
@@ -144,7 +174,9 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
     await thread.worker?.close();
     await closeFd(pty.master);
     restoreTerminal();
+    clearInterval(watch);
     Deno.removeSignalListener("SIGWINCH", onResize);
+    if (watch !== undefined) Deno.removeSignalListener("SIGCONT", takeTerminalIfOurs);
     for (const [signal, handler] of signalHandlers) Deno.removeSignalListener(signal, handler);
   }
 }

@@ -140,3 +140,40 @@ Deno.test("SIGTERM and SIGHUP sent to ddcoterm reach the child, and the terminal
     }
   }
 });
+
+Deno.test("started in the background, a session runs, then takes the terminal when brought to the foreground", async () => {
+  const home = tempHome();
+  const tmux = await Tmux.start("env PS1='outer$ ' bash --norc --noprofile", { env: home.env });
+  try {
+    await tmux.waitForScreen(/outer\$ ?$/m);
+    // A bare background job runs until it reads the terminal; so must the recorded one (before,
+    // setting the terminal raw stopped the whole job at once with SIGTTOU).
+    const child = "echo started; sleep 0.5; echo still-running; read answer; echo got=$answer; " +
+      "stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo|icrnl)' | tr '\\n' ' '; echo";
+    await tmux.type(`${ddcotermShell("-q", "--", "sh", "-c", child)} &`);
+    await tmux.keys("Enter");
+    await tmux.waitForScreen(/^still-running/m);
+    await tmux.type("jobs");
+    await tmux.keys("Enter");
+    await tmux.waitForScreen(/\[1\]\+\s+Running/);
+
+    await tmux.type("fg");
+    await tmux.keys("Enter");
+    await new Promise((r) => setTimeout(r, 500));
+    await tmux.type("hello");
+    await tmux.keys("Enter");
+    // The child's pty has a command's usual modes (line mode, echo), not the shell's line
+    // editor's, which the terminal had when the job started.
+    await tmux.waitForScreen(/^got=hello$/m);
+    const modes = await tmux.waitForScreen(/^-?icrnl -?icanon -?echo ?$/m);
+    assertMatch(modes, /^icrnl icanon echo ?$/m);
+    await tmux.type("echo rc=$?");
+    await tmux.keys("Enter");
+    await tmux.waitForScreen(/^rc=0$/m);
+    const { events } = readCastFile(`${onlySessionDir(home)}/session.cast`);
+    assertStringIncludes(outputText(events), "got=hello");
+  } finally {
+    await tmux.kill();
+    home.cleanup();
+  }
+});
