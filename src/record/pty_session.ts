@@ -89,6 +89,10 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
   }
 
   let watch: ReturnType<typeof setInterval> | undefined;
+  // Deno's timers cost ~6 ms on first use (clearInterval too): only when there is one.
+  const stopWatching = () => {
+    if (watch !== undefined) clearInterval(watch);
+  };
   if (terminal.ours) {
     enterRawMode();
     await enterRawOutput();
@@ -118,7 +122,7 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
     const foreground = await isForegroundOf(0);
     if (!foreground || terminal.ours || draining) return;
     terminal.ours = true;
-    clearInterval(watch);
+    stopWatching();
     enterRawMode();
     await enterRawOutput();
     onResize(); // SIGWINCH only reaches the foreground
@@ -162,7 +166,7 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
     const status = await waitForExit(pid);
     mark("child exited");
     draining = true;
-    clearInterval(watch);
+    stopWatching();
     if (handedOver) thread.worker?.drain(DRAIN_TIMEOUT_MS);
     else proxy.stopAfter(DRAIN_TIMEOUT_MS);
     await served;
@@ -174,7 +178,7 @@ export async function runPtySession(options: PtySessionOptions): Promise<ExitSta
     await thread.worker?.close();
     await closeFd(pty.master);
     restoreTerminal();
-    clearInterval(watch);
+    stopWatching();
     Deno.removeSignalListener("SIGWINCH", onResize);
     if (watch !== undefined) Deno.removeSignalListener("SIGCONT", takeTerminalIfOurs);
     for (const [signal, handler] of signalHandlers) Deno.removeSignalListener(signal, handler);
