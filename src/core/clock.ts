@@ -5,8 +5,3 @@ export interface Clock {
   /** Monotonic ms, for intervals. */
   monotonic(): number;
 }
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  monotonic: () => performance.now(),
-};

@@ -77,10 +77,6 @@ const STRUCTURAL_KEYWORDS = [
 
 const SECRET_GROUPS = ["s", "s2", "s3", "s4"];
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
-}
-
 export class Engine {
   readonly rules: CompiledRule[];
   readonly enabledIds: Set<string>;
@@ -95,7 +91,6 @@ export class Engine {
   readonly always: CompiledRule[];
   /** Rules that run for a few lines after a context line. */
   readonly afterRules: CompiledRule[];
-  #keywordRe: RegExp | undefined;
   readonly #finder: KeywordFinder;
   readonly #byKeyword = new Map<string, CompiledRule[]>();
   readonly #allow: RegExp[];
@@ -220,14 +215,6 @@ export class Engine {
       needs: this.keywords.map((k) => this.keywordNeeds.get(k) ?? null),
       grams: this.grams.layout,
     };
-  }
-
-  /** True when some keyword occurs in `text` (the slow-path recheck of a scanner hit). */
-  hasKeyword(text: string): boolean {
-    // Built on first use: a 300-way alternation costs milliseconds to construct.
-    this.#keywordRe ??= new RegExp(this.keywords.map(escapeRe).join("|"), "gi");
-    this.#keywordRe.lastIndex = 0;
-    return this.#keywordRe.test(text);
   }
 
   /** Distinct lower-case keywords occurring in `text`. */

@@ -169,23 +169,6 @@ function buildLayout(keywords: string[]): GramLayout {
   return layout;
 }
 
-const cache = new Map<string, GramSet>();
-
-/** One table per keyword set, shared by all redactors using it. */
-export function gramSetFor(
-  keywords: string[],
-  needs: Map<string, string[] | null> = new Map(),
-): GramSet {
-  const key = JSON.stringify([keywords, [...needs]]);
-  let g = cache.get(key);
-  if (!g) {
-    g = new GramSet(keywords, needs);
-    if (cache.size > 16) cache.clear();
-    cache.set(key, g);
-  }
-  return g;
-}
-
 /** Escape-sequence parser states. */
 const NORMAL = 0, ESC = 1, CSI = 2, STR = 3, STR_ESC = 4, NF = 5;
 

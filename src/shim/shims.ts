@@ -98,12 +98,4 @@ export function findRealBinary(
   return null;
 }
 
-/** PATH without the overrides folder: what the real program and its children should see. */
-export function pathWithoutOverrides(pathEnv: string | undefined, home: string): string {
-  const overrides = realPathOrSelf(overridesDir(home));
-  return (pathEnv ?? "").split(":").filter((d) => realPathOrSelf(d || ".") !== overrides).join(
-    ":",
-  );
-}
-
 export { isExecutableFile };

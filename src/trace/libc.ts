@@ -124,10 +124,6 @@ function makeSupervisor(sys: Raw) {
         remoteCount,
         flags,
       ),
-    openat: (dirfd: number, path: Buffer, flags: number, mode: number): number =>
-      sys("openat", dirfd, address(path), flags, mode),
-    readlinkat: (dirfd: number, path: Buffer, out: Buffer, size: bigint): number =>
-      sys("readlinkat", dirfd, address(path), address(out), size),
     ioctl: makeIoctl(sys),
     readlink: (path: Buffer, out: Buffer, size: bigint): number =>
       sys("readlinkat", AT_FDCWD, address(path), address(out), size),
@@ -225,8 +221,6 @@ export const ENOSYS = 38;
 
 export const O_RDONLY = 0;
 export const O_CLOEXEC = 0o2000000;
-export const O_DIRECTORY = 0o200000;
-export const O_PATH = 0o10000000;
 export const POLLIN = 0x1;
 export const POLLERR = 0x8;
 export const POLLHUP = 0x10;

@@ -1,5 +1,5 @@
 /** Reading /proc through the supervisor's own libc calls: no op overhead per small file. */
-import { cString, O_CLOEXEC, O_DIRECTORY, O_PATH, O_RDONLY, supervisorLib } from "./libc.ts";
+import { cString, O_CLOEXEC, O_RDONLY, supervisorLib } from "./libc.ts";
 
 export interface ProcStatus {
   tgid: number;
@@ -24,12 +24,10 @@ export interface ProcStat {
 const decoder = new TextDecoder();
 const scratch = new Uint8Array(8192);
 
-/** The text of a small /proc file (relative to `dirfd` when given), or null. */
-export function readProcFile(path: string, dirfd?: number): string | null {
+/** The text of a small /proc file, or null. */
+export function readProcFile(path: string): string | null {
   const c = supervisorLib();
-  const fd = dirfd === undefined
-    ? c.open(cString(path), O_RDONLY | O_CLOEXEC, 0)
-    : c.openat(dirfd, cString(path), O_RDONLY | O_CLOEXEC, 0);
+  const fd = c.open(cString(path), O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return null;
   let length = 0;
   while (length < scratch.length) {
@@ -43,23 +41,10 @@ export function readProcFile(path: string, dirfd?: number): string | null {
 
 const linkBuffer = new Uint8Array(4096);
 
-/** The target of a symbolic link (relative to `dirfd` when given), or null. */
-export function readLink(path: string, dirfd?: number): string | null {
-  const c = supervisorLib();
-  const n = Number(
-    dirfd === undefined
-      ? c.readlink(cString(path), linkBuffer, BigInt(linkBuffer.length))
-      : c.readlinkat(dirfd, cString(path), linkBuffer, BigInt(linkBuffer.length)),
-  );
+/** The target of a symbolic link, or null. */
+export function readLink(path: string): string | null {
+  const n = Number(supervisorLib().readlink(cString(path), linkBuffer, BigInt(linkBuffer.length)));
   return n > 0 ? decoder.decode(linkBuffer.subarray(0, n)) : null;
-}
-
-/**
- * /proc/PID as a directory fd: the files a notification needs are then looked up in it,
- * paying for the new PID directory once. -1 when the process is gone.
- */
-export function openProcDir(pid: number): number {
-  return supervisorLib().open(cString(`/proc/${pid}`), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 }
 
 export function parseStatus(text: string): ProcStatus {
@@ -83,10 +68,8 @@ export function parseStatus(text: string): ProcStatus {
   };
 }
 
-export function readStatus(pid: number, dirfd?: number): ProcStatus | null {
-  const text = dirfd === undefined
-    ? readProcFile(`/proc/${pid}/status`)
-    : readProcFile("status", dirfd);
+export function readStatus(pid: number): ProcStatus | null {
+  const text = readProcFile(`/proc/${pid}/status`);
   return text === null ? null : parseStatus(`\n${text}`);
 }
 
