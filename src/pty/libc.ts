@@ -1,6 +1,6 @@
 /**
- * libc for the pty, the spawner and the exec fast path (src/trace binds its own calls). Symbols are bound on first use so commands that never touch a pty pay
- * nothing for them.
+ * libc for the pty, the spawner and the exec fast path (src/trace binds its own calls).
+ * Symbols are bound on first use so commands that never touch a pty pay nothing for them.
  */
 
 /**

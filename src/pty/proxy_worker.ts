@@ -236,12 +236,12 @@ function writeInput(master: number, queue: Uint8Array[]): void {
   }
 }
 
+const waitFd = new Uint8Array(8);
+const waitView = new DataView(waitFd.buffer);
+
 /** Writes everything to the user's terminal, waiting while it is full. */
 function writeAll(fd: number, bytes: Uint8Array): void {
   const c = lib();
-  const waitFd = new Uint8Array(8);
-  new DataView(waitFd.buffer).setInt32(0, fd, true);
-  new DataView(waitFd.buffer).setInt16(4, POLLOUT, true);
   let offset = 0;
   while (offset < bytes.length) {
     const rest = bytes.subarray(offset);
@@ -253,6 +253,8 @@ function writeAll(fd: number, bytes: Uint8Array): void {
     const code = errno();
     if (code === EINTR) continue;
     if (code !== EAGAIN) return; // the terminal is gone: keep recording regardless
+    waitView.setInt32(0, fd, true);
+    waitView.setInt16(4, POLLOUT, true);
     c.poll(waitFd, 1n, 100);
   }
 }

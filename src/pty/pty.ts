@@ -77,6 +77,14 @@ export function readingSecret(fd: number): boolean {
   return (lflag & ECHO) === 0 && (lflag & ICANON) !== 0;
 }
 
+/** A pipe, [read end, write end], both close-on-exec; null when none can be made. */
+export async function openPipe(): Promise<[number, number] | null> {
+  const fds = new Int32Array(2);
+  const O_CLOEXEC = 0o2000000;
+  if (await asyncLib().pipe2(new Uint8Array(fds.buffer), O_CLOEXEC) !== 0) return null;
+  return [fds[0], fds[1]];
+}
+
 /**
  * Whether this process group is in the foreground of the terminal on `fd`, or the terminal is
  * not ours to be in the background of (not our controlling terminal): a background job that

@@ -1,5 +1,6 @@
 import { workerModuleUrl } from "../core/worker_url.ts";
 import { asyncLib, lib } from "./libc.ts";
+import { openPipe } from "./pty.ts";
 import {
   BATCH_MAX_BYTES,
   CONTROL_ACKED,
@@ -60,11 +61,8 @@ export class ProxyWorker {
     pendingInput: Uint8Array[],
     handlers: ThreadedProxyHandlers,
   ): Promise<void> {
-    const pipe = new Int32Array(2);
-    const O_CLOEXEC = 0o2000000;
-    if (await asyncLib().pipe2(new Uint8Array(pipe.buffer), O_CLOEXEC) !== 0) {
-      throw new Error("Cannot create the proxy's wake-up pipe");
-    }
+    const pipe = await openPipe();
+    if (!pipe) throw new Error("Cannot create the proxy's wake-up pipe");
     this.#wake = { read: pipe[0], write: pipe[1] };
     if (readInput) Atomics.store(this.#state, CONTROL_INPUT, 1);
     this.#ended = new Promise((resolve, reject) => {

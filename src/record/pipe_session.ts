@@ -4,6 +4,7 @@ import {
   copyPipes,
   type ExitStatus,
   killProcess,
+  openPipe,
   PIPE_CHUNK_BYTES,
   setNonBlocking,
   spawnWithPipes,
@@ -34,8 +35,8 @@ export interface PipeSessionOptions {
  */
 export async function runPipeSession(options: PipeSessionOptions): Promise<ExitStatus> {
   const { recorder } = options;
-  const stdout = await openPipe();
-  const stderr = await openPipe();
+  const stdout = await openOutputPipe();
+  const stderr = await openOutputPipe();
   let pid: number;
   try {
     pid = await spawnWithPipes(options.file, options.argv, options.env, stdout[1], stderr[1]);
@@ -75,18 +76,15 @@ export async function runPipeSession(options: PipeSessionOptions): Promise<ExitS
  * [read end, write end], both close-on-exec (the child gets its end through dup2). As large
  * as an unprivileged process may make it: each chunk costs the copier round trips to libc
  * threads, so fewer, larger chunks (up to 1 MiB instead of 64 KiB) copy a large output
- * several times faster. Where that is refused, the default size is kept.
+ * faster (203 MB through `| wc -c`: 1.9–2.6 s → 1.65–2.1 s). Where that is refused, the
+ * default size is kept.
  */
-async function openPipe(): Promise<[number, number]> {
-  const fds = new Int32Array(2);
-  const O_CLOEXEC = 0o2000000;
+async function openOutputPipe(): Promise<[number, number]> {
   const F_SETPIPE_SZ = 1031;
-  const c = asyncLib();
-  if (await c.pipe2(new Uint8Array(fds.buffer), O_CLOEXEC) !== 0) {
-    throw new Error("Cannot create a pipe for the command's output");
-  }
-  await c.fcntl(fds[0], F_SETPIPE_SZ, PIPE_CHUNK_BYTES);
-  return [fds[0], fds[1]];
+  const fds = await openPipe();
+  if (!fds) throw new Error("Cannot create a pipe for the command's output");
+  await asyncLib().fcntl(fds[0], F_SETPIPE_SZ, PIPE_CHUNK_BYTES);
+  return fds;
 }
 
 /**
