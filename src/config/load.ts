@@ -1,3 +1,4 @@
+import { fnv1a, readCacheFile, writeCacheFile } from "../core/cache_file.ts";
 import { ConfigError } from "./errors.ts";
 import { defaultConfig } from "./defaults.ts";
 import type { ValidatedConfig, ValidateOptions } from "./validate.ts";
@@ -31,7 +32,7 @@ export async function loadConfig(
   }
   const { parseConfigSync } = await import("./parse.ts");
   const result = parseConfigSync(text, path, options);
-  if (useCache) await writeCache(path, key, result);
+  if (useCache) writeCacheFile(configCachePath(path), { key, ...result });
   return result;
 }
 
@@ -68,33 +69,11 @@ function readConfigText(path: string): string | undefined {
 }
 
 function readCache(path: string, key: string): ValidatedConfig | undefined {
-  try {
-    const cached = JSON.parse(Deno.readTextFileSync(configCachePath(path)));
-    if (cached?.key !== key || typeof cached.config !== "object") return undefined;
-    return { config: cached.config, warnings: cached.warnings ?? [] };
-  } catch {
-    return undefined; // Missing or damaged: parse again.
+  const cached = readCacheFile(configCachePath(path)) as
+    | { key?: string; config?: unknown; warnings?: ValidatedConfig["warnings"] }
+    | undefined;
+  if (cached?.key !== key || typeof cached.config !== "object" || cached.config === null) {
+    return undefined; // Missing, damaged or stale: parse again.
   }
-}
-
-async function writeCache(path: string, key: string, result: ValidatedConfig): Promise<void> {
-  const target = configCachePath(path);
-  const temporary = `${target}.${Deno.pid}.tmp`;
-  try {
-    await Deno.writeTextFile(temporary, JSON.stringify({ key, ...result }));
-    await Deno.rename(temporary, target); // Readers never see a half-written cache.
-  } catch {
-    // A read-only directory only costs the next run a parse.
-    await Deno.remove(temporary).catch(() => {});
-  }
-}
-
-/** 32-bit FNV-1a over UTF-16 code units: enough to notice an edited file. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16);
+  return { config: cached.config as ValidatedConfig["config"], warnings: cached.warnings ?? [] };
 }

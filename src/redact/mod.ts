@@ -10,6 +10,7 @@
  * ```
  */
 import { DEFAULT_REDACTION_CONFIG, type RedactionConfig } from "../core/redaction_config.ts";
+import { fnv1a, readCacheFile, writeCacheFile } from "../core/cache_file.ts";
 import { mark } from "../core/startup_marks.ts";
 import { VERSION } from "../core/version.ts";
 import { Engine, type EngineTables } from "./engine.ts";
@@ -48,33 +49,12 @@ function engineFor(config: RedactionConfig): Engine {
  */
 function cachedEngine(config: RedactionConfig, dir: string, key: string): Engine {
   const file = `${dir}/redact-tables-${VERSION}-${fnv1a(key)}.json`;
-  let cached: EngineTables | null = null;
-  try {
-    cached = JSON.parse(Deno.readTextFileSync(file));
-  } catch {
-    // Missing or unreadable: built and written below.
-  }
+  const cached = (readCacheFile(file) ?? null) as EngineTables | null;
   mark("redact: tables read");
   const engine = new Engine(config, cached);
   mark("redact: engine built");
-  if (!engine.tablesCached) {
-    try {
-      Deno.mkdirSync(dir, { recursive: true });
-      const tmp = `${file}.${Deno.pid}.tmp`;
-      Deno.writeTextFileSync(tmp, JSON.stringify(engine.tables()));
-      Deno.renameSync(tmp, file);
-    } catch {
-      // A read-only home: every run builds the tables.
-    }
-  }
+  if (!engine.tablesCached) writeCacheFile(file, engine.tables());
   return engine;
-}
-
-/** 32-bit FNV-1a of a string's UTF-16 units, as 8 hex digits. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /**

@@ -1,3 +1,5 @@
+import { readCacheFile, writeCacheFile } from "../core/cache_file.ts";
+
 /** What rules need from a kubeconfig file. */
 export interface KubeconfigInfo {
   currentContext?: string;
@@ -37,16 +39,17 @@ export async function readKubeconfig(
   cacheDir?: string,
 ): Promise<KubeconfigInfo> {
   const merged: KubeconfigInfo = { namespaces: Object.create(null) };
-  const paths = kubeconfigPaths(env);
-  for (const [i, path] of paths.entries()) {
+  const cache = cacheDir === undefined ? undefined : new ParseCache(`${cacheDir}/${CACHE_FILE}`);
+  for (const [i, path] of kubeconfigPaths(env).entries()) {
     const text = await read(path);
-    const info = text === undefined ? undefined : await parseCached(text, cacheDir);
+    const info = text === undefined ? undefined : await parse(text, cache);
     if (!info) continue;
     if (i === 0) merged.currentContext = info.currentContext;
     for (const [name, namespace] of Object.entries(info.namespaces)) {
       if (!(name in merged.namespaces)) merged.namespaces[name] = namespace;
     }
   }
+  cache?.save();
   return merged;
 }
 
@@ -54,42 +57,49 @@ const CACHE_FILE = "kubeconfig-contexts.json";
 /** Distinct kubeconfig texts remembered (kubectl rewrites the file on each context switch). */
 const CACHE_ENTRIES = 8;
 
-type ParseCache = Record<string, KubeconfigInfo | null>;
+/** What kubeconfig texts gave, by a SHA-256 of the text: read once, written once if changed. */
+class ParseCache {
+  #entries: Record<string, KubeconfigInfo | null>;
+  #changed = false;
 
-/** parseKubeconfig, answered from `cacheDir` when this text was parsed before. */
-async function parseCached(text: string, cacheDir?: string): Promise<KubeconfigInfo | undefined> {
-  const key = cacheDir === undefined ? "" : await digest(text);
-  const file = `${cacheDir}/${CACHE_FILE}`;
-  let cache: ParseCache = {};
-  if (cacheDir !== undefined) {
-    try {
-      cache = JSON.parse(Deno.readTextFileSync(file));
-      if (key in cache) return cache[key] ?? undefined;
-    } catch {
-      cache = {}; // Missing or damaged: parsed and written below.
-    }
+  constructor(readonly file: string) {
+    const stored = readCacheFile(file);
+    this.#entries = typeof stored === "object" && stored !== null
+      ? stored as Record<string, KubeconfigInfo | null>
+      : {};
   }
+
+  get(key: string): KubeconfigInfo | null | undefined {
+    return Object.hasOwn(this.#entries, key) ? this.#entries[key] : undefined;
+  }
+
+  set(key: string, info: KubeconfigInfo | null): void {
+    delete this.#entries[key];
+    this.#entries[key] = info;
+    this.#changed = true;
+  }
+
+  save(): void {
+    if (!this.#changed) return;
+    writeCacheFile(
+      this.file,
+      Object.fromEntries(Object.entries(this.#entries).slice(-CACHE_ENTRIES)),
+    );
+  }
+}
+
+/** parseKubeconfig, answered from the cache when this text was parsed before. */
+async function parse(text: string, cache?: ParseCache): Promise<KubeconfigInfo | undefined> {
+  const key = cache === undefined ? "" : await digest(text);
+  const known = cache?.get(key);
+  if (known !== undefined) return known ?? undefined;
   // Loaded here, not at the top, and only for text not seen before: see readKubeconfig.
   const info = (await import("./kubeconfig_parse.ts")).parseKubeconfig(text);
-  if (cacheDir !== undefined) {
-    const kept = Object.entries(cache).slice(-(CACHE_ENTRIES - 1));
-    writeCache(cacheDir, file, Object.fromEntries([...kept, [key, info ?? null]]));
-  }
+  cache?.set(key, info ?? null);
   return info;
 }
 
 async function digest(text: string): Promise<string> {
   const bytes = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function writeCache(dir: string, file: string, cache: ParseCache): void {
-  try {
-    Deno.mkdirSync(dir, { recursive: true });
-    const temporary = `${file}.${Deno.pid}.tmp`;
-    Deno.writeTextFileSync(temporary, JSON.stringify(cache), { mode: 0o600 });
-    Deno.renameSync(temporary, file); // Readers never see a half-written cache.
-  } catch {
-    // A read-only home: every run parses.
-  }
 }
