@@ -8,12 +8,7 @@ import {
 } from "../config/mod.ts";
 import { actionsFromCli } from "./cli_actions.ts";
 import { buildGlobals, commandName } from "./globals.ts";
-import {
-  type KubeconfigInfo,
-  readKubeconfig,
-  readTextIfPresent,
-  type TextReader,
-} from "./kubeconfig.ts";
+import { type KubeconfigInfo, readKubeconfig, type TextReader } from "./kubeconfig.ts";
 import type { LuaSession, SnippetOutcome } from "./lua_engine.ts";
 import { DEFAULT_LUA_LIMITS, type LuaLimits } from "./lua_limits.ts";
 import {
@@ -96,38 +91,32 @@ export async function evaluateCommand(
   const needsKube = [...lints, ...rules].some((item) => item.snippet.source.includes("k8s_"));
   let kube: KubeconfigInfo | undefined;
   let kubeRead = !needsKube;
+  /** The subset's globals; built again once the kubeconfig is read. */
+  let subset: SubsetEnvironment | undefined;
   const readKube = async () => {
     if (kubeRead) return;
-    kube = await readKubeconfig(
-      invocation.env,
-      options.readTextFile ?? readTextIfPresent,
-      options.cacheDir,
-    );
+    kube = await readKubeconfig(invocation.env, options.readTextFile, options.cacheDir);
     kubeRead = true;
+    subset = undefined;
     mark("rules: kubeconfig read");
+  };
+  const limits: LuaLimits = {
+    ...DEFAULT_LUA_LIMITS,
+    memoryBytes: options.memoryBytes ?? DEFAULT_LUA_LIMITS.memoryBytes,
   };
 
   const messages: string[] = [];
   let session: LuaSession | undefined;
   try {
     // Lints, then rules, decided without Lua up to the first snippet outside the subset.
-    const useSubset = (options.memoryBytes ?? DEFAULT_LUA_LIMITS.memoryBytes) >=
-      SUBSET_MIN_MEMORY;
-    let subset: SubsetEnvironment | undefined;
-    let subsetHasKube = false;
+    const useSubset = limits.memoryBytes >= SUBSET_MIN_MEMORY;
     let next = 0;
     for (; useSubset && next < lints.length + rules.length; next++) {
       const isLint = next < lints.length;
       const item = isLint ? lints[next] : rules[next - lints.length];
       if (item.snippet.source.includes("k8s_")) await readKube();
-      if (!subset || subsetHasKube !== kubeRead) {
-        subset = subsetEnvironment(
-          buildGlobals(invocation, kube),
-          DEFAULT_LUA_LIMITS.patternSteps,
-        );
-        subsetHasKube = kubeRead;
-        if (!subset) break;
-      }
+      subset ??= subsetEnvironment(buildGlobals(invocation, kube), limits.patternSteps);
+      if (!subset) break;
       const outcome = decideInSubset(item.snippet.source, isLint ? "lint" : "rule", subset);
       if (!outcome) break;
       if (outcome.status === "lint") messages.push(outcome.message);
@@ -147,10 +136,6 @@ export async function evaluateCommand(
     const engine = await import("./lua_engine.ts");
     mark("rules: lua_engine imported");
     await readKube();
-    const limits: LuaLimits = {
-      ...engine.DEFAULT_LUA_LIMITS,
-      memoryBytes: options.memoryBytes ?? engine.DEFAULT_LUA_LIMITS.memoryBytes,
-    };
     session = await engine.openLuaSession(buildGlobals(invocation, kube), limits, options.wasmPath);
     mark("rules: session open");
     return runInLua(

@@ -9,8 +9,6 @@ import { luaLiteral } from "./lua_literal.ts";
 import { PRELUDE_LUA } from "./prelude_lua.ts";
 import { mark } from "../core/startup_marks.ts";
 
-export { DEFAULT_LUA_LIMITS, type LuaLimits } from "./lua_limits.ts";
-
 export type SnippetKind = "lint" | "rule";
 
 export type SnippetOutcome =

@@ -22,7 +22,7 @@ const L_ESC = 37; // %
 const MAX_STEPS = 200_000;
 
 /** A capture value: a position (number) or a byte string. */
-export type Capture = number | string;
+type Capture = number | string;
 
 class MatchState {
   level = 0;
@@ -340,7 +340,7 @@ const SPECIALS = /[\^$*+?.(\[%-]/;
  * str_find_aux: string.find (find = true) and string.match. Returns Lua's results; a failed
  * search returns [undefined] (one nil).
  */
-export function findOrMatch(
+function findOrMatch(
   s: string,
   p: string,
   init: number,

@@ -569,19 +569,9 @@ function registers(e: Expr): number {
   }
 }
 
-const SURROGATE = /[\uD800-\uDFFF]/;
-
-/** True when `text` reaches Lua as the same characters (UTF-8 without loss). */
+/** True when `text` reaches Lua as the same characters (UTF-8 without loss: no lone surrogate). */
 export function isWellFormed(text: string): boolean {
-  if (!SURROGATE.test(text)) return true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    const d = text.charCodeAt(i + 1);
-    if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) return false;
-    i++; // a valid pair
-  }
-  return true;
+  return text.isWellFormed();
 }
 
 /**
