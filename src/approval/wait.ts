@@ -4,6 +4,7 @@
  * restarts with backoff, until the request is approved, declined, expired or cancelled, or
  * `signal` aborts (the caller cancels the request).
  */
+import { abortableSleep } from "../core/sleep.ts";
 import { ApiError, type Approval, type ApprovalApi } from "./api.ts";
 
 const POLL_SECONDS = 25;
@@ -38,13 +39,7 @@ export async function waitForDecision(
       if (options.signal.aborted) return "aborted";
       if (error instanceof ApiError) throw error;
       options.onTrouble?.((error as Error).message);
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, backoff);
-        options.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve(undefined);
-        }, { once: true });
-      });
+      await abortableSleep(backoff, options.signal);
       backoff = Math.min(backoff * 2, 10_000);
     }
   }

@@ -2,7 +2,7 @@ import { configPath, loadConfig } from "../config/mod.ts";
 import { UserError } from "../core/errors.ts";
 import { ddcotermHome } from "../core/home.ts";
 import { isSessionId } from "../core/ids.ts";
-import { ApiError, type Approval, ApprovalApi, type BreakGlassItem } from "../approval/mod.ts";
+import { type Approval, ApprovalApi, type BreakGlassItem } from "../approval/mod.ts";
 import { resolveConnection } from "../upload/connection.ts";
 import { type OptionSpec, parseArgs } from "./args.ts";
 import { printOut, say } from "./output.ts";
@@ -179,17 +179,9 @@ export async function run(args: string[]): Promise<number> {
       if (action === "decline" && !comment) {
         throw new UserError('Declining needs --comment "why" (the requester sees it)');
       }
-      const decided = await talk(async () => {
-        const full = await resolveId(api, id);
-        try {
-          return await api.decide(full, action, comment);
-        } catch (error) {
-          if (error instanceof ApiError && error.status === 403) {
-            throw new UserError(error.message, 1);
-          }
-          throw error;
-        }
-      });
+      const decided = await talk(async () =>
+        await api.decide(await resolveId(api, id), action, comment)
+      );
       if (json) printOut(JSON.stringify(decided, null, 2));
       else {
         const verb = action === "approve" ? "approved" : "declined";

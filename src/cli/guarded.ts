@@ -1,6 +1,6 @@
 import { configPath, loadConfig } from "../config/mod.ts";
 import { EXIT_CANNOT_EXECUTE, EXIT_NOT_FOUND, UserError } from "../core/errors.ts";
-import { ddcotermHome, sessionsDir } from "../core/home.ts";
+import { cacheDir, ddcotermHome, sessionsDir } from "../core/home.ts";
 import { approvedActions, breakGlassRequested, plan } from "../guard/plan.ts";
 import { execReplacingProcess } from "../pty/mod.ts";
 import { appendToSession } from "../record/join.ts";
@@ -54,7 +54,7 @@ export async function runGuarded(run: GuardedRun): Promise<number> {
       isInteractive: Deno.stdin.isTerminal() && Deno.stdout.isTerminal(),
     },
     run.cli,
-    { wasmPath: bundledWasmPath(), cacheDir: `${home}/cache` },
+    { wasmPath: bundledWasmPath(), cacheDir: cacheDir(home) },
   );
 
   mark("guard: decided");

@@ -1,5 +1,5 @@
 import type { RedactionConfig } from "../core/redaction_config.ts";
-import { ddcotermHome } from "../core/home.ts";
+import { cacheDir, ddcotermHome } from "../core/home.ts";
 import type { StreamFilter } from "../record/mod.ts";
 
 export interface Redaction {
@@ -16,7 +16,7 @@ export interface Redaction {
  */
 export async function redactModule(): Promise<typeof import("../redact/mod.ts")> {
   const mod = await import("../redact/mod.ts");
-  mod.cacheTablesIn(`${ddcotermHome()}/cache`);
+  mod.cacheTablesIn(cacheDir(ddcotermHome()));
   return mod;
 }
 

@@ -1,4 +1,4 @@
-import { ddcotermHome } from "../core/home.ts";
+import { cacheDir, ddcotermHome } from "../core/home.ts";
 import { configPath, loadConfig } from "../config/mod.ts";
 import { UserError } from "../core/errors.ts";
 import { currentUser } from "../record/user.ts";
@@ -58,7 +58,7 @@ export async function run(args: string[]): Promise<number> {
       isInteractive: Deno.stdin.isTerminal() && Deno.stdout.isTerminal(),
     },
     cliActions(parsed.options),
-    { wasmPath: bundledWasmPath(), cacheDir: `${ddcotermHome()}/cache` },
+    { wasmPath: bundledWasmPath(), cacheDir: cacheDir(ddcotermHome()) },
   );
 
   if (parsed.options.json) {

@@ -11,6 +11,11 @@ export function sessionsDir(home: string): string {
   return `${home}/sessions`;
 }
 
+/** Where derived data is kept between runs (see cache_file.ts). */
+export function cacheDir(home: string): string {
+  return `${home}/cache`;
+}
+
 /** Shortens a path under $HOME to ~/… for messages. */
 export function displayPath(path: string, home = Deno.env.get("HOME")): string {
   return home && path.startsWith(home + "/") ? "~" + path.slice(home.length) : path;

@@ -5,6 +5,7 @@
  * checks it came from this server. Deliveries are in the background, retried 3 times (1 s,
  * 4 s); a receiver that keeps failing is reported, never blocks a request.
  */
+import { abortableSleep } from "../core/sleep.ts";
 import { createHmac } from "node:crypto";
 import type { WebhookEvent, WebhookTarget } from "./approvals/settings.ts";
 import { uuidv7 } from "../core/ids.ts";
@@ -76,13 +77,7 @@ export class Webhooks {
         reason = (error as Error).message;
       }
       if (attempt < delays.length) {
-        await new Promise((resolve) => {
-          const timer = setTimeout(resolve, delays[attempt]);
-          this.#stopped.signal.addEventListener("abort", () => {
-            clearTimeout(timer);
-            resolve(undefined);
-          }, { once: true });
-        });
+        await abortableSleep(delays[attempt], this.#stopped.signal);
       }
     }
     if (!this.#stopped.signal.aborted) this.options.onFailure?.(target.url, reason);

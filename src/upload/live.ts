@@ -5,7 +5,8 @@
  * 30 s as a heartbeat. Errors never reach the recorder: what is not sent stays in the spool.
  */
 import type { Connection } from "./connection.ts";
-import { abortableSleep, SessionUploader, type UploaderOptions } from "./uploader.ts";
+import { abortableSleep } from "../core/sleep.ts";
+import { SessionUploader, type UploaderOptions } from "./uploader.ts";
 
 export interface LiveUpload {
   poke(): void;

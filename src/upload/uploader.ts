@@ -5,6 +5,7 @@
  * write is harmless. Each stored chunk is appended to upload-chain.jsonl for `ddcoterm verify`.
  * All I/O is async and one request is in flight at a time: it never competes with the recorder.
  */
+import { abortableSleep } from "../core/sleep.ts";
 import type { Connection } from "./connection.ts";
 import { transition, type UploadPhase } from "./state.ts";
 
@@ -110,18 +111,6 @@ export interface UploaderOptions {
   /** Told of bytes sent, for progress bars. */
   onBytes?: (bytes: number) => void;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 export class SessionUploader {

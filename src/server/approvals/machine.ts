@@ -66,6 +66,10 @@ export type TransitionResult =
   | { ok: true; state: ApprovalState; changed: boolean }
   | { ok: false; status: 403 | 409; message: string; state?: ApprovalState };
 
+export function isFinal(status: ApprovalStatus): boolean {
+  return status !== "requested";
+}
+
 export function approvalsCount(state: ApprovalState): number {
   return state.decisions.filter((d) => d.decision === "approved").length;
 }

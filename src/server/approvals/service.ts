@@ -10,7 +10,7 @@ import type { Viewer } from "../storage/types.ts";
 import { uuidv7 } from "../../core/ids.ts";
 import type { Webhooks } from "../webhooks.ts";
 import { type ApprovalHub, type AuditNotice } from "./hub.ts";
-import { type ApprovalEvent, chooseReviewers } from "./machine.ts";
+import { type ApprovalEvent, chooseReviewers, isFinal } from "./machine.ts";
 import type { ApprovalSettings, WebhookEvent } from "./settings.ts";
 
 const MAX_TEXT = 8192;
@@ -191,10 +191,7 @@ export class ApprovalService {
   async #apply(id: string, event: ApprovalEvent): Promise<ApprovalRecord> {
     const { result, approval, changed } = await this.store.approvals.apply(id, event);
     if (changed) {
-      const final = ["approved", "declined", "expired", "cancelled"] as const;
-      const hook = (final as readonly string[]).includes(approval.status)
-        ? approval.status as WebhookEvent
-        : undefined;
+      const hook = isFinal(approval.status) ? approval.status as WebhookEvent : undefined;
       await this.#changed(approval, hook);
     }
     if (!result.ok) throw new HttpError(result.status, result.message);

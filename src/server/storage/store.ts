@@ -481,7 +481,7 @@ export class Store {
           return streamsOf(row);
         }
         if (stream === "cast") await this.#appendCast(tx, row, claim, body, text);
-        else indexed = await this.#appendEvents(tx, row, claim, body, text);
+        else indexed = await this.#appendEvents(tx, owner, row, claim, body, text);
         return streamsOf((await this.#sessionRow(id, false, tx))!);
       });
     } catch (error) {
@@ -597,8 +597,10 @@ export class Store {
     indexer.state = state;
   }
 
+  /** `owner` is the row's owner (checked by #ownedRow). */
   async #appendEvents(
     tx: Db,
+    owner: Viewer,
     row: SessionRow,
     claim: { seq: number; sha256: string; prevSha256: string },
     body: Uint8Array,
@@ -659,13 +661,10 @@ export class Store {
         row.id,
       ],
     );
-    const owner = await tx.get<{ name: string }>("SELECT name FROM users WHERE id = ?", [
-      Number(row.owner_id),
-    ]);
     return await this.approvals.indexEvents(tx, {
       id: row.id,
-      ownerId: Number(row.owner_id),
-      ownerName: owner?.name ?? "",
+      ownerId: owner.id,
+      ownerName: owner.name,
       user: row.user_name,
       host: row.host,
     }, events);
