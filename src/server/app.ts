@@ -8,7 +8,7 @@ import { type Limits, type RequestContext, type ServerContext, viewerOf } from "
 import { HttpError } from "./http/errors.ts";
 import { errorResponse, json } from "./http/respond.ts";
 import { LiveHub } from "./live.ts";
-import { ApprovalHub } from "./approvals/hub.ts";
+import { ApprovalHub, type AuditNotice, auditNotice } from "./approvals/hub.ts";
 import { ApprovalService } from "./approvals/service.ts";
 import { type ApprovalSettings, DEFAULT_POLICY } from "./approvals/settings.ts";
 import * as approvals from "./routes/approvals.ts";
@@ -20,7 +20,7 @@ import { getCast } from "./routes/replay.ts";
 import * as sessions from "./routes/sessions.ts";
 import * as users from "./routes/users.ts";
 import { serveStatic } from "./static.ts";
-import type { Store } from "./storage/store.ts";
+import type { ChangeNotice, Store } from "./storage/store.ts";
 import type { User } from "./storage/types.ts";
 import { VERSION } from "../core/version.ts";
 
@@ -125,8 +125,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   const hub = new LiveHub();
   const approvalHub = new ApprovalHub();
   await options.store.db.listen((payload) => {
-    hub.publish(payload);
-    approvalHub.publish(payload);
+    let notice: ChangeNotice | AuditNotice;
+    try {
+      notice = JSON.parse(payload);
+    } catch {
+      return; // Malformed: nobody to tell.
+    }
+    const audit = auditNotice(notice);
+    if (audit) approvalHub.notify(audit);
+    else if ("session" in notice) hub.publish(notice.session, notice);
   });
   const settings = options.approvals ?? { policy: DEFAULT_POLICY, webhooks: [] };
   const webhooks = new Webhooks(settings.webhooks, { onFailure: options.onWebhookFailure });
