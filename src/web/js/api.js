@@ -17,6 +17,11 @@ export function currentUser() {
   return state.user;
 }
 
+/** Approvers and admins see every request, break-glass run and audit entry; members their own. */
+export function isReviewer(user = currentUser()) {
+  return user?.role === "approver" || user?.role === "admin";
+}
+
 /** Called when the server says the cookie is no longer valid. */
 export function onSignedOut(listener) {
   signedOutListeners.push(listener);

@@ -5,7 +5,7 @@
  */
 
 /** Parses v3 lines; `baseMicros` is the absolute time the first interval adds to. */
-export function parseCastLines(text, { baseMicros = 0, expectHeader = true } = {}) {
+export function parseCastLines(text, { baseMicros = 0 } = {}) {
   let header = null;
   const events = [];
   let micros = baseMicros;
@@ -13,7 +13,7 @@ export function parseCastLines(text, { baseMicros = 0, expectHeader = true } = {
     if (line.length === 0 || line.startsWith("#")) continue;
     const value = JSON.parse(line);
     if (!Array.isArray(value)) {
-      if (expectHeader && header === null) header = value;
+      if (header === null) header = value;
       continue;
     }
     micros += Math.round(value[0] * 1_000_000);

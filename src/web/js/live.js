@@ -9,7 +9,7 @@ import { parseCastLines } from "./cast.js";
 
 /**
  * A driver for AsciinemaPlayer.create(driver, el, { autoPlay: true }).
- * Callbacks: onSnapshot(data), onEvents(list), onMeta(session), onEnd(data), onState(text).
+ * Callbacks: onCast(seconds), onEvents(list), onMeta(session), onEnd(data), onState(text).
  */
 export function liveDriver(sessionId, callbacks = {}) {
   return ({ dispatch }) => {
@@ -46,7 +46,6 @@ export function liveDriver(sessionId, callbacks = {}) {
       } else {
         sized = false;
       }
-      callbacks.onSnapshot?.(snapshot);
     };
 
     const onCast = (event) => {

@@ -40,3 +40,11 @@ export function go(path, params = {}, { replace = false } = {}) {
     dispatchEvent(new HashChangeEvent("hashchange"));
   } else location.hash = target;
 }
+
+/**
+ * Renders the current page again through main.js (as a navigation would), so that the page's
+ * clean-up is kept: a page that re-rendered itself would leave its timers and streams behind.
+ */
+export function showAgain() {
+  dispatchEvent(new HashChangeEvent("hashchange"));
+}

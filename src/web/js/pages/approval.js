@@ -7,7 +7,7 @@
 import { api, ApiError, currentUser } from "../api.js";
 import { announce, errorBox, h, loadingBox, mount } from "../dom.js";
 import * as fmt from "../format.js";
-import { href } from "../router.js";
+import { href, showAgain } from "../router.js";
 import { openApprovalStream } from "../stream.js";
 import { canReview, reviewerList, statusBadge } from "./approvals.js";
 
@@ -61,7 +61,7 @@ export async function renderApproval(main, route) {
         error.status === 404
           ? new Error(`No approval request ${id} (or you may not see it).`)
           : error,
-        () => renderApproval(main, route),
+        showAgain,
       ),
     );
     return;

@@ -3,7 +3,7 @@
  * recent ones. It follows the reviewer stream (stream.js), so a command that asks for approval
  * shows up here without a reload.
  */
-import { api, currentUser } from "../api.js";
+import { api, currentUser, isReviewer } from "../api.js";
 import { announce, emptyBox, errorBox, gridTable, h, loadingBox, mount, viewTabs } from "../dom.js";
 import * as fmt from "../format.js";
 import { href } from "../router.js";
@@ -28,16 +28,12 @@ export function statusBadge(status) {
   return h("span", { class: `badge status-badge ${STATUS_CLASS[status] ?? ""}` }, label);
 }
 
-function seesAll(user) {
-  return user?.role === "approver" || user?.role === "admin";
-}
-
 /** What the server's `toReview=true` answers: a pending request this viewer can still decide. */
 export function canReview(approval, user) {
   if (!user || approval.status !== "requested") return false;
   if (approval.requester === user.name) return false;
   if (approval.decisions.some((d) => d.reviewer === user.name)) return false;
-  return approval.reviewers.includes(user.name) || seesAll(user);
+  return approval.reviewers.includes(user.name) || isReviewer(user);
 }
 
 /** "bob ✓, carol" with each reviewer's decision. */
@@ -72,7 +68,7 @@ export function renderApprovals(main, route) {
   const user = currentUser();
   let view = VIEWS.some(([v]) => v === route.query.get("view"))
     ? route.query.get("view")
-    : seesAll(user)
+    : isReviewer(user)
     ? "review"
     : "pending";
   const requests = new Map();

@@ -3,7 +3,7 @@
  * approver looks at each recording afterwards and acknowledges it with a comment. New runs and
  * acknowledgements arrive through the reviewer stream.
  */
-import { api, currentUser } from "../api.js";
+import { api, currentUser, isReviewer } from "../api.js";
 import { announce, emptyBox, errorBox, h, loadingBox, mount, viewTabs } from "../dom.js";
 import * as fmt from "../format.js";
 import { href } from "../router.js";
@@ -17,7 +17,7 @@ const VIEWS = [
 
 export function renderBreakGlass(main, route) {
   const user = currentUser();
-  const reviewer = user?.role === "approver" || user?.role === "admin";
+  const reviewer = isReviewer(user);
   let view = VIEWS.some(([v]) => v === route.query.get("status"))
     ? route.query.get("status")
     : "unreviewed";

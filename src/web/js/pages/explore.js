@@ -3,7 +3,7 @@
  * `@user:alice`, `executable:kubectl`, `-type:exit`, free text), facets and a time histogram;
  * and the audit trail (GET /api/v1/audit, approvers and admins).
  */
-import { api, currentUser } from "../api.js";
+import { api, isReviewer } from "../api.js";
 import { announce, emptyBox, errorBox, gridTable, h, loadingBox, mount } from "../dom.js";
 import * as fmt from "../format.js";
 import { go, href } from "../router.js";
@@ -34,7 +34,7 @@ export async function renderExplore(main, route) {
   const q = route.query.get("q") ?? "";
   const range = route.query.get("range") ?? "all";
   const tab = route.query.get("tab") === "audit" ? "audit" : "events";
-  const seesAudit = ["admin", "approver"].includes(currentUser()?.role);
+  const seesAudit = isReviewer();
 
   const input = h("input", {
     type: "search",

@@ -10,7 +10,7 @@ import { idleMap, parseCastLines } from "../cast.js";
 import { announce, emptyBox, errorBox, h, loadingBox, mount } from "../dom.js";
 import * as fmt from "../format.js";
 import { liveDriver } from "../live.js";
-import { href } from "../router.js";
+import { href, showAgain } from "../router.js";
 import { segmentedSource } from "../segments.js";
 
 /** Casts above this size replay segment by segment. */
@@ -136,7 +136,7 @@ export async function renderSession(main, route) {
       h("p", {}, h("a", { href: "#/sessions" }, "← Sessions")),
       errorBox(
         error.status === 404 ? new Error(`No session ${id} (or you may not see it).`) : error,
-        () => renderSession(main, route),
+        showAgain,
       ),
     );
     return;
@@ -452,7 +452,6 @@ class SessionView {
         const response = await api(`/sessions/${s.id}/cast`, { raw: true });
         const text = await response.text();
         const parsed = parseCastLines(text);
-        this.castText = text;
         this.times = parsed.events.map((e) => e[0]);
         this.headerIdle = parsed.header?.idle_time_limit;
         this.source = { data: text };
@@ -539,7 +538,6 @@ class SessionView {
         this.liveBanner.dataset.state = state;
       },
       onCast: (t) => {
-        this.liveTime = t;
         this.duration = Math.max(this.duration, t);
       },
       onEvents: (list) => {
