@@ -4,7 +4,8 @@
  * (never a downloaded browser).
  */
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { ddcotermArgv, ROOT, runCommand, type TempHome, tempHome, waitUntil } from "./run.ts";
+import { ddcotermArgv, ROOT, runCommand, type TempHome, tempHome } from "./run.ts";
+import { runServer } from "./server.ts";
 
 export const CHROMIUM = Deno.env.get("DDCOTERM_CHROMIUM") ?? "/usr/bin/chromium";
 export const SCREENSHOTS = `${ROOT}/test-results/screenshots`;
@@ -12,23 +13,6 @@ export const SCREENSHOTS = `${ROOT}/test-results/screenshots`;
 export function chromiumAvailable(): boolean {
   try {
     return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-}
-
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-async function healthy(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/api/v1/health`);
-    await response.body?.cancel();
-    return response.ok;
   } catch {
     return false;
   }
@@ -67,17 +51,8 @@ export async function startWebFixture(
   );
   if (add.code !== 0) throw new Error(`user add failed: ${add.stderr}`);
   const { apiKey } = JSON.parse(decoder.decode(add.stdout));
-  const port = freePort();
-  const serverProcess = new Deno.Command(ddcotermArgv()[0], {
-    args: ddcotermArgv("server", "--listen", `127.0.0.1:${port}`, "--data", data, ...serverArgs)
-      .slice(1),
-    env,
-    clearEnv: true,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const serverUrl = `http://127.0.0.1:${port}`;
-  await waitUntil(() => healthy(serverUrl), { what: "the server", timeoutMs: 30_000 });
+  const server = await runServer(env, ["--data", data, ...serverArgs]);
+  const serverUrl = server.url;
 
   const ddcoterm = async (...args: string[]) => {
     const result = await runCommand(ddcotermArgv(...args), { env });
@@ -142,8 +117,7 @@ export async function startWebFixture(
         }
         await child.status;
       }
-      serverProcess.kill("SIGTERM");
-      await serverProcess.status;
+      await server.stop();
       home.cleanup();
     },
   };

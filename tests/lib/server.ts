@@ -50,7 +50,8 @@ export async function runServer(
 ): Promise<RunningServer> {
   const port = freePort();
   const process = startServer(env, port, extra, ddcoterm);
-  await waitUntil(() => healthy(port), { what: "the server to answer" });
+  // Generous: a loaded 2-core machine starts the server slowly.
+  await waitUntil(() => healthy(port), { what: "the server to answer", timeoutMs: 30_000 });
   return {
     port,
     url: `http://127.0.0.1:${port}`,
